@@ -1,0 +1,91 @@
+"""The storage interface every backend implements.
+
+A workbook's records live in *shards*: one catalogue shard (resources, written rarely) and one
+shard per contributor holding that person's reviews, corrections, votes, comments and
+moderation events. A write opens a transaction on exactly one shard, so a learner's submission
+never waits for, or rewrites, anyone else's data. Reads merge every shard.
+
+Backends: ``tinydb`` (the embedded default, one JSON file per shard) and ``sqlite`` (one
+database file; the seed of a SQL backend for deployments that outgrow one machine).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any
+
+CATALOGUE = "__catalogue__"
+KINDS = ("resources", "reviews", "corrections", "votes", "comments", "events")
+
+Doc = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong in a stored file: where it is and what is wrong."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class Shard(ABC):
+    """A transaction on one shard: reads see the shard as it is under the lock."""
+
+    @abstractmethod
+    def all(self, kind: str) -> list[Doc]:
+        """Every document of ``kind`` in this shard."""
+
+    def find(self, kind: str, **match: Any) -> list[Doc]:
+        """Documents of ``kind`` whose fields equal ``match``."""
+        return [d for d in self.all(kind) if all(d.get(k) == v for k, v in match.items())]
+
+    def get(self, kind: str, doc_id: str) -> Doc | None:
+        found = self.find(kind, id=doc_id)
+        return found[0] if found else None
+
+    @abstractmethod
+    def put(self, kind: str, doc: Doc) -> None:
+        """Insert ``doc``, or replace the document with the same ``id``."""
+
+    def put_many(self, kind: str, docs: list[Doc]) -> None:
+        for doc in docs:
+            self.put(kind, doc)
+
+
+class Store(ABC):
+    """A workbook's records. Implementations must be safe with many processes at once."""
+
+    name: str
+
+    @abstractmethod
+    def transaction(self, shard: str) -> AbstractContextManager[Shard]:
+        """Lock ``shard`` (the catalogue or an author), yield it, commit atomically on success.
+
+        An exception inside the block discards every change: nothing is half-written.
+        """
+
+    @abstractmethod
+    def records(self, kind: str) -> list[Doc]:
+        """Every document of ``kind`` across all shards. Damaged shards are skipped (and listed
+        by :meth:`problems`), so one bad file never hides the rest of the workbook.
+
+        The returned dicts may be shared with a cache: treat them as read-only.
+        """
+
+    @abstractmethod
+    def scan(self) -> Iterator[tuple[str, str, Doc]]:
+        """Every readable document as (where it is stored, kind, document), for checks."""
+
+    @abstractmethod
+    def shard_names(self) -> Iterator[str]:
+        """Paths (or names) of the shards, for reports."""
+
+    @abstractmethod
+    def problems(self) -> list[Problem]:
+        """Structural problems: unreadable files, records without an id, duplicated ids."""

@@ -1,0 +1,502 @@
+"""The Workbook: one classroom's shared catalogue, rubrics and reviews, in one directory.
+
+This is the API the dashboards, the CLI, the tests and scripts use. Every method validates its
+input completely before it writes anything, and raises a subclass of
+:class:`reviews.errors.AppraiseError` with a message the learner or tutor can act on.
+
+Layout of a workbook directory::
+
+    workbook.yaml             settings (WorkbookConfig), written by `appraise init` and tutors
+    rubrics/*.yaml            the workbook's own rubrics (built-ins need no file)
+    catalogue.json            resources (tinydb backend)
+    contributions/<who>.json  one shard per contributor: reviews, corrections, votes, comments,
+                              moderation events (tinydb backend)
+    appraise.sqlite           everything, when the workbook uses the sqlite backend
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pydantic
+import yaml
+
+from reviews import moderation
+from reviews.errors import AppraiseError, NotFound, PermissionDenied, StorageError, ValidationError
+from reviews.model import (
+    Comment,
+    Correction,
+    ModerationEvent,
+    Resource,
+    Review,
+    Revision,
+    Vote,
+    WorkbookConfig,
+    build,
+    new_id,
+    now,
+    problems,
+)
+from reviews.rubric import Rubric, load_rubrics
+from reviews.store import CATALOGUE, Store, open_store
+from reviews.urls import infer_kind, infer_platform, normalise_url
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+CONFIG_FILE = "workbook.yaml"
+
+
+def _read_config(path: Path) -> WorkbookConfig:
+    file = path / CONFIG_FILE
+    try:
+        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise NotFound(
+            f"{path} is not an Appraise workbook (no {CONFIG_FILE}); "
+            f"create one with `appraise init {path}`"
+        ) from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise StorageError(f"{file} cannot be read: {exc}".replace("\n", " ")) from None
+    try:
+        return WorkbookConfig.model_validate(raw)
+    except pydantic.ValidationError as exc:
+        raise StorageError(f"{file}: " + "; ".join(problems(exc))) from None
+
+
+class Workbook:
+    """A workbook directory. Cheap to open; safe to use from many processes at once."""
+
+    def __init__(self, path: Path, config: WorkbookConfig, store: Store) -> None:
+        self.path = path
+        self.config = config
+        self.store = store
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        path: str | os.PathLike[str],
+        title: str,
+        tutors: Iterable[str] = (),
+        rubric: str = "stars",
+        storage: str = "tinydb",
+        **settings: Any,
+    ) -> Workbook:
+        """Create a workbook in ``path`` (made if missing; must not already be a workbook)."""
+        root = Path(path)
+        if (root / CONFIG_FILE).exists():
+            raise ValidationError(f"{root} is already a workbook; open it instead")
+        config = build(
+            WorkbookConfig,
+            "workbook",
+            title=title,
+            tutors=list(tutors),
+            default_rubric=rubric,
+            storage=storage,
+            **settings,
+        )
+        rubrics, _ = load_rubrics(root / "rubrics")
+        if config.default_rubric not in rubrics:
+            raise NotFound(f"unknown rubric {rubric!r}; choose one of {', '.join(rubrics)}")
+        (root / "rubrics").mkdir(parents=True, exist_ok=True)
+        write_atomic_text(root / CONFIG_FILE, config_yaml(config))
+        return cls(root, config, open_store(root, config.storage))
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str]) -> Workbook:
+        root = Path(path)
+        config = _read_config(root)
+        return cls(root, config, open_store(root, config.storage))
+
+    def __repr__(self) -> str:
+        return f"Workbook({str(self.path)!r}, title={self.config.title!r})"
+
+    # -- rubrics and roles -----------------------------------------------------------------
+
+    def rubrics(self) -> dict[str, Rubric]:
+        """Built-in rubrics plus the workbook's own ``rubrics/*.yaml`` (broken files skipped)."""
+        return load_rubrics(self.path / "rubrics")[0]
+
+    def rubric_problems(self) -> list[str]:
+        return load_rubrics(self.path / "rubrics")[1]
+
+    def rubric(self, rubric_id: str | None = None) -> Rubric:
+        rubric_id = rubric_id or self.config.default_rubric
+        rubrics = self.rubrics()
+        if rubric_id not in rubrics:
+            raise NotFound(f"unknown rubric {rubric_id!r}; choose one of {', '.join(rubrics)}")
+        return rubrics[rubric_id]
+
+    def min_reviewers(self, rubric: Rubric) -> int:
+        return self.config.min_reviewers or rubric.min_reviewers
+
+    def is_tutor(self, name: str) -> bool:
+        return name in self.config.tutors
+
+    def require_tutor(self, actor: str) -> None:
+        """Refuse a tutor action to anyone not named as a tutor in ``workbook.yaml``."""
+        if not self.is_tutor(actor):
+            raise PermissionDenied(f"only a tutor of this workbook can do that ({actor!r} is not)")
+
+    # -- resources -------------------------------------------------------------------------
+
+    def add_resource(
+        self,
+        url: str,
+        title: str,
+        added_by: str,
+        kind: str | None = None,
+        **fields: Any,
+    ) -> Resource:
+        """Catalogue a resource; an already catalogued (normalised) URL returns that resource."""
+        canonical = normalise_url(url)
+        resource = build(
+            Resource,
+            "resource",
+            id=new_id("res"),
+            url=canonical,
+            title=title,
+            kind=kind or infer_kind(canonical),
+            platform=fields.pop("platform", None) or infer_platform(canonical),
+            added_by=added_by,
+            **fields,
+        )
+        with self.store.transaction(CATALOGUE) as shard:
+            existing = shard.find("resources", url=canonical)
+            if existing:
+                return Resource.model_validate(existing[0])
+            shard.put("resources", resource.model_dump(mode="json"))
+        return resource
+
+    def resources(self) -> list[Resource]:
+        return sorted(
+            _valid(Resource, self.store.records("resources")), key=lambda r: r.created_at
+        )
+
+    def resource(self, resource_id: str) -> Resource:
+        for doc in self.store.records("resources"):
+            if doc.get("id") == resource_id:
+                return Resource.model_validate(doc)
+        raise NotFound(f"no resource with id {resource_id!r} in this workbook")
+
+    def find_resource(self, url: str) -> Resource | None:
+        """The resource catalogued under ``url`` (any form of it), if any."""
+        canonical = normalise_url(url)
+        for doc in self.store.records("resources"):
+            if doc.get("url") == canonical:
+                return Resource.model_validate(doc)
+        return None
+
+    # -- reviews ---------------------------------------------------------------------------
+
+    def submit_review(
+        self,
+        resource_id: str,
+        reviewer: str,
+        scores: Mapping[str, Any],
+        rubric: str | None = None,
+        comment: str = "",
+        confidence: int | None = None,
+        flags: Iterable[str] = (),
+        bloom: Iterable[str] = (),
+    ) -> Review:
+        """Save ``reviewer``'s review of a resource; a second submission edits the first and
+        keeps what it replaced in ``revisions``."""
+        rubric_ = self.rubric(rubric)
+        self.resource(resource_id)
+        clean = rubric_.validate_scores(scores)
+        draft = build(
+            Review,
+            "review",
+            id=new_id("rev"),
+            resource_id=resource_id,
+            reviewer=reviewer,
+            rubric=rubric_.id,
+            scores=clean,
+            comment=comment,
+            confidence=confidence,
+            flags=list(flags),
+            bloom=list(bloom),
+        )
+        with self.store.transaction(draft.reviewer) as shard:
+            live = [
+                d
+                for d in shard.find("reviews", resource_id=resource_id, rubric=rubric_.id)
+                if d.get("deleted_at") is None and d.get("reviewer") == draft.reviewer
+            ]
+            if live:
+                draft = revise(Review.model_validate(live[0]), draft)
+            shard.put("reviews", draft.model_dump(mode="json"))
+        return draft
+
+    def review_of(self, resource_id: str, reviewer: str, rubric: str | None = None) -> Review | None:
+        """``reviewer``'s live review of a resource, to pre-fill the form for editing."""
+        rubric_id = rubric or self.config.default_rubric
+        for review in self.reviews(resource_id=resource_id):
+            if review.reviewer == reviewer and review.rubric == rubric_id:
+                return review
+        return None
+
+    def delete_review(self, review_id: str, actor: str) -> Review:
+        """Soft-delete one's own review: it leaves summaries but stays visible to tutors."""
+        with self.store.transaction(actor) as shard:
+            doc = shard.get("reviews", review_id)
+            if doc is None:
+                if any(r.get("id") == review_id for r in self.store.records("reviews")):
+                    raise PermissionDenied(
+                        "you can only delete your own reviews (tutors hide reviews instead)"
+                    )
+                raise NotFound(f"no review with id {review_id!r}")
+            review = Review.model_validate(doc)
+            if review.deleted_at is None:
+                review.deleted_at = now()
+                shard.put("reviews", review.model_dump(mode="json"))
+        return review
+
+    def reviews(
+        self,
+        resource_id: str | None = None,
+        include_hidden: bool = False,
+        include_deleted: bool = False,
+    ) -> list[Review]:
+        """Live reviews; tutors may ask for hidden and deleted ones too."""
+        docs = self.store.records("reviews")
+        if resource_id is not None:
+            docs = [d for d in docs if d.get("resource_id") == resource_id]
+        hidden = set() if include_hidden else self.moderation().hidden
+        out = [
+            r
+            for r in _valid(Review, docs)
+            if r.id not in hidden and (include_deleted or r.deleted_at is None)
+        ]
+        return sorted(out, key=lambda r: r.created_at)
+
+    # -- corrections, votes, comments ------------------------------------------------------
+
+    def add_correction(
+        self,
+        resource_id: str,
+        author: str,
+        claim: str,
+        correction: str,
+        evidence: str,
+        locator: str = "",
+        severity: str = "minor",
+    ) -> Correction:
+        """Propose a correction: where, what the resource says, what is right, and why."""
+        self.resource(resource_id)
+        item = build(
+            Correction,
+            "correction",
+            id=new_id("cor"),
+            resource_id=resource_id,
+            author=author,
+            locator=locator,
+            claim=claim,
+            correction=correction,
+            evidence=evidence,
+            severity=severity,
+        )
+        with self.store.transaction(item.author) as shard:
+            shard.put("corrections", item.model_dump(mode="json"))
+        return item
+
+    def corrections(
+        self, resource_id: str | None = None, include_hidden: bool = False
+    ) -> list[Correction]:
+        docs = self.store.records("corrections")
+        if resource_id is not None:
+            docs = [d for d in docs if d.get("resource_id") == resource_id]
+        hidden = set() if include_hidden else self.moderation().hidden
+        return sorted(
+            (c for c in _valid(Correction, docs) if c.id not in hidden),
+            key=lambda c: c.created_at,
+        )
+
+    def correction(self, correction_id: str) -> Correction:
+        for doc in self.store.records("corrections"):
+            if doc.get("id") == correction_id:
+                return Correction.model_validate(doc)
+        raise NotFound(f"no correction with id {correction_id!r}")
+
+    def vote(self, correction_id: str, voter: str, agree: bool, reason: str = "") -> Vote:
+        """Endorse (``agree=True``) or dispute a correction; voting again changes the vote."""
+        target = self.correction(correction_id)
+        ballot = build(
+            Vote,
+            "vote",
+            id=new_id("vote"),
+            correction_id=correction_id,
+            voter=voter,
+            agree=agree,
+            reason=reason,
+        )
+        if ballot.voter == target.author:
+            raise PermissionDenied("you cannot endorse or dispute your own correction")
+        with self.store.transaction(ballot.voter) as shard:
+            previous = shard.find("votes", correction_id=correction_id, voter=ballot.voter)
+            if previous:
+                ballot = ballot.model_copy(
+                    update={"id": previous[0]["id"], "created_at": previous[0]["created_at"]}
+                )
+                ballot = Vote.model_validate(ballot.model_dump())
+            shard.put("votes", ballot.model_dump(mode="json"))
+        return ballot
+
+    def votes(self, correction_id: str | None = None) -> list[Vote]:
+        docs = self.store.records("votes")
+        if correction_id is not None:
+            docs = [d for d in docs if d.get("correction_id") == correction_id]
+        return sorted(_valid(Vote, docs), key=lambda v: v.created_at)
+
+    def add_comment(
+        self, target_id: str, author: str, text: str, parent_id: str | None = None
+    ) -> Comment:
+        """Join the discussion under a resource or a correction."""
+        ids = {d.get("id") for d in self.store.records("resources")}
+        ids |= {d.get("id") for d in self.store.records("corrections")}
+        if target_id not in ids:
+            raise NotFound(f"no resource or correction with id {target_id!r} to comment on")
+        if parent_id is not None and parent_id not in {
+            d.get("id") for d in self.store.records("comments")
+        }:
+            raise NotFound(f"no comment with id {parent_id!r} to reply to")
+        item = build(
+            Comment,
+            "comment",
+            id=new_id("com"),
+            target_id=target_id,
+            author=author,
+            text=text,
+            parent_id=parent_id,
+        )
+        with self.store.transaction(item.author) as shard:
+            shard.put("comments", item.model_dump(mode="json"))
+        return item
+
+    def comments(self, target_id: str | None = None, include_hidden: bool = False) -> list[Comment]:
+        docs = self.store.records("comments")
+        if target_id is not None:
+            docs = [d for d in docs if d.get("target_id") == target_id]
+        hidden = set() if include_hidden else self.moderation().hidden
+        return sorted(
+            (c for c in _valid(Comment, docs) if c.id not in hidden), key=lambda c: c.created_at
+        )
+
+    # -- moderation (tutors only, checked here on every call) ------------------------------
+
+    def hide(self, target_id: str, actor: str, reason: str) -> ModerationEvent:
+        """Hide a review, correction or comment from learners and the aggregation."""
+        return self._moderate("hide", target_id, actor, reason)
+
+    def restore(self, target_id: str, actor: str, reason: str) -> ModerationEvent:
+        return self._moderate("restore", target_id, actor, reason)
+
+    def verify_correction(self, correction_id: str, actor: str, note: str = "") -> ModerationEvent:
+        self.correction(correction_id)
+        return self._moderate("verify", correction_id, actor, note)
+
+    def reject_correction(self, correction_id: str, actor: str, note: str = "") -> ModerationEvent:
+        self.correction(correction_id)
+        return self._moderate("reject", correction_id, actor, note)
+
+    def _moderate(self, action: str, target_id: str, actor: str, reason: str) -> ModerationEvent:
+        self.require_tutor(actor)
+        if action in ("hide", "restore") and not reason.strip():
+            raise ValidationError(f"say why you {action} it: learners and tutors see the reason")
+        if not moderation.target_exists(self.store, target_id):
+            raise NotFound(f"no review, correction or comment with id {target_id!r}")
+        return self.log_event(action, target_id, actor, reason)
+
+    def log_event(self, action: str, target_id: str, actor: str, reason: str) -> ModerationEvent:
+        """Append one event to the audit log (in the actor's own shard; never rewritten)."""
+        event = build(
+            ModerationEvent,
+            "event",
+            id=new_id("evt"),
+            action=action,
+            target_id=target_id,
+            actor=actor,
+            reason=reason,
+        )
+        with self.store.transaction(event.actor) as shard:
+            shard.put("events", event.model_dump(mode="json"))
+        return event
+
+    def moderation(self) -> moderation.State:
+        return moderation.State.from_events(self.store.records("events"))
+
+    def audit_log(self) -> list[ModerationEvent]:
+        return sorted(_valid(ModerationEvent, self.store.records("events")), key=_event_order)
+
+    # -- tables ----------------------------------------------------------------------------
+
+    def reviews_frame(self, rubric: str | None = None) -> pd.DataFrame:
+        """One row per live review and rubric item (see :func:`reviews.frames.reviews_frame`)."""
+        from reviews.frames import reviews_frame
+
+        return reviews_frame(self, rubric)
+
+    def summary(self, rubric: str | None = None) -> pd.DataFrame:
+        """One row per resource (see :func:`reviews.frames.summary`)."""
+        from reviews.frames import summary
+
+        return summary(self, rubric)
+
+
+def revise(old: Review, new: Review) -> Review:
+    """``new`` as an edit of ``old``: same id and creation time, ``old`` kept as a revision."""
+    kept = Revision(
+        scores=old.scores,
+        confidence=old.confidence,
+        comment=old.comment,
+        flags=old.flags,
+        bloom=old.bloom,
+        saved_at=old.updated_at,
+    )
+    return new.model_copy(
+        update={
+            "id": old.id,
+            "created_at": old.created_at,
+            "updated_at": now(),
+            "revisions": [*old.revisions, kept],
+        }
+    )
+
+
+def _event_order(event: ModerationEvent) -> tuple[Any, str]:
+    return (event.created_at, event.id)
+
+
+def _valid(model: Any, docs: Iterable[dict[str, Any]]) -> list[Any]:
+    """Models for the documents that validate; the others are reported by `appraise check`."""
+    out = []
+    for doc in docs:
+        try:
+            out.append(model.model_validate(doc))
+        except (pydantic.ValidationError, AppraiseError):
+            continue
+    return out
+
+
+def config_yaml(config: WorkbookConfig) -> str:
+    header = "# Appraise workbook settings: see docs/tutor-guide.md#settings\n"
+    return header + yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False)
+
+
+def write_atomic_text(path: Path, text: str) -> None:
+    """Replace a small text file atomically (temp file, fsync, rename)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+__all__ = ["CONFIG_FILE", "Workbook"]

@@ -100,9 +100,11 @@ def review_scores(frame: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     weighted sum is prorated over the answered items' weights, as instruments.md describes for
     DISCERN-style ``exclude_and_prorate``.
     """
-    wide = frame.pivot_table(
-        index=["review_id", "resource_id"], columns="item", values="score", dropna=False
-    ).reindex(columns=rubric.item_ids)
+    wide = (
+        frame.set_index(["review_id", "resource_id", "item"])["score"]
+        .unstack("item")
+        .reindex(columns=rubric.item_ids)
+    )
     values = wide.to_numpy(dtype=float)
     weights = np.array([item.weight for item in rubric.items], dtype=float)
     answered = ~np.isnan(values)

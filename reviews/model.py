@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 import secrets
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, TypeVar
 
 import pydantic
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
-from reviews.errors import ValidationError
+from reviews.errors import AppraiseError, ValidationError
 from reviews.urls import KINDS, normalise_url
 
 SCHEMA_VERSION = 1
@@ -278,3 +279,15 @@ def build(model: type[M], what: str = "", **data: Any) -> M:
     except pydantic.ValidationError as exc:
         label = what or model.__name__.lower()
         raise ValidationError(f"This {label} can't be saved: " + "; ".join(problems(exc))) from None
+
+
+def valid_models(model: type[M], docs: Iterable[dict[str, Any]]) -> list[M]:
+    """Models for the stored documents that validate. The others (hand-edited or damaged) are
+    left out of every view and reported, with their file, by `appraise check`."""
+    out = []
+    for doc in docs:
+        try:
+            out.append(model.model_validate(doc))
+        except (pydantic.ValidationError, AppraiseError):
+            continue
+    return out

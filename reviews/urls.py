@@ -68,7 +68,7 @@ PLATFORMS: dict[str, str] = {
 _VIDEO_PLATFORMS = frozenset({"youtube", "vimeo", "tiktok"})
 _PODCAST_PLATFORMS = frozenset({"spotify", "apple-podcasts", "soundcloud"})
 _BLOG_PLATFORMS = frozenset({"medium", "substack", "litfl"})
-_BLOG_HOSTS = ("wordpress.com", "blogspot.", "emcrit.org")
+_BLOG_HOSTS = ("blog", "wordpress.com", "emcrit.org")  # "blog" also covers blogspot.com
 _ARTICLE_PLATFORMS = frozenset({"pubmed", "doi", "journal"})
 # Social sites whose pages are posts or profiles: no kind is implied unless the path says so.
 _SOCIAL_PLATFORMS = frozenset({"x", "instagram", "facebook", "linkedin"})
@@ -77,7 +77,6 @@ _EXTENSION_KINDS = {
     ".gif": "infographic", ".svg": "infographic", ".webp": "infographic",
     ".mp4": "video", ".mp3": "podcast", ".m4a": "podcast",
 }  # fmt: skip
-_SOCIAL_VIDEO_PATHS = ("/reel/", "/reels/", "/tv/", "/watch")
 _TWEET_PATH = re.compile(r"/status(?:es)?/\d+")
 
 
@@ -90,7 +89,7 @@ def normalise_url(url: str) -> str:
     text = url.strip()
     host, port, path, query = _split(text)
     host = _canonical_host(host, text)
-    path = _remove_dot_segments(_normalise_escapes(path)).rstrip("/") or "/"
+    path = _normalise_path(path)
     params = _query_params(query)
 
     if host in _YOUTUBE_HOSTS and (video := _youtube_id(host, path, params)):
@@ -117,15 +116,11 @@ def infer_platform(url: str) -> str:
 
 
 def _platform(host: str, path: str) -> str:
-    """Look ``host`` and ``path`` up in :data:`PLATFORMS`, most specific domain first."""
+    """Look ``host`` up in :data:`PLATFORMS`, most specific domain (and first segment) first."""
     labels = host.split(".")
-    for i in range(len(labels)):
-        domain = ".".join(labels[i:])
-        for key in PLATFORMS:
-            key_host, _, key_path = key.partition("/")
-            if key_host != domain:
-                continue
-            if not key_path or path == f"/{key_path}" or path.startswith(f"/{key_path}/"):
+    for domain in (".".join(labels[i:]) for i in range(len(labels))):
+        for key in (f"{domain}/{path.split('/')[1]}", domain):  # e.g. "ncbi.nlm.nih.gov/pmc"
+            if key in PLATFORMS:
                 return PLATFORMS[key]
     return host
 
@@ -142,10 +137,7 @@ def infer_kind(url: str) -> str:
     extension = re.search(r"\.[a-z0-9]+$", path)
     if extension and extension.group() in _EXTENSION_KINDS:
         return _EXTENSION_KINDS[extension.group()]
-    if platform in _VIDEO_PLATFORMS or (
-        platform in ("instagram", "facebook")
-        and (host == "fb.watch" or path.startswith(_SOCIAL_VIDEO_PATHS))
-    ):
+    if platform in _VIDEO_PLATFORMS:
         return "video"
     if platform == "wikipedia":
         return "wiki"
@@ -155,12 +147,7 @@ def infer_kind(url: str) -> str:
         return "tweetorial"
     if "infographic" in host or "infographic" in path:
         return "infographic"
-    if (
-        platform in _BLOG_PLATFORMS
-        or "blog" in host
-        or any(h in host for h in _BLOG_HOSTS)
-        or "/blog" in path
-    ):
+    if platform in _BLOG_PLATFORMS or "/blog" in path or any(h in host for h in _BLOG_HOSTS):
         return "blog"
     if platform in _ARTICLE_PLATFORMS:
         return "article"
@@ -169,41 +156,29 @@ def infer_kind(url: str) -> str:
 
 def _split(text: str) -> tuple[str, int | None, str, str]:
     """Check ``text`` is an absolute http(s) URL; return its raw host, port, path and query."""
-    shown = _shown(text)
     if not text:
         raise InvalidURL("The link is empty. Paste the full web address, starting with https://.")
     if len(text) > MAX_URL_LENGTH:
-        raise InvalidURL(
-            f"This link is {len(text)} characters long; links over {MAX_URL_LENGTH} characters "
-            "can't be added. Use the short link from the page's Share button instead."
-        )
+        problem = f"is {len(text)} characters long (the limit is {MAX_URL_LENGTH})"
+        raise _refusal(text, problem, "Use the short link from the page's Share button instead.")
     if any(unicodedata.category(c) in ("Cc", "Cs") for c in text):
-        raise InvalidURL(
-            f"The link {shown} contains invisible control characters or line breaks. "
-            "Copy it again from your browser's address bar."
-        )
+        raise _refusal(text, "contains invisible control characters or line breaks")
     try:
         parts = urlsplit(text)
         port = parts.port
     except ValueError:
-        raise InvalidURL(
-            f"The link {shown} could not be read as a web address (check the part after "
-            "'://', including any ':port'). Copy it again from your browser's address bar."
-        ) from None
+        raise _refusal(text, "could not be read as a web address (check any ':port')") from None
     if parts.scheme not in ("http", "https"):
-        advice = ""
+        advice = "Copy the full address from your browser's address bar."
         if not parts.scheme and re.match(r"[\w-]+(\.[\w-]+)+(/|$)", text):
-            advice = f" Did you mean 'https://{text}'?"
+            advice = f"Did you mean {_shown('https://' + text)}?"
         raise InvalidURL(
             "Only web links starting with http:// or https:// can be added "
-            f"(got {shown}).{advice or ' Copy the full address from your browser.'}"
+            f"(got {_shown(text)}). {advice}"
         )
     host = (parts.hostname or "").rstrip(".")
     if not host:
-        raise InvalidURL(
-            f"The link {shown} has no website name after '{parts.scheme}://'. "
-            "Copy the full address from your browser's address bar."
-        )
+        raise _refusal(text, f"has no website name after '{parts.scheme}://'")
     return host, port, parts.path, parts.query
 
 
@@ -212,24 +187,25 @@ def _shown(text: str) -> str:
     return repr(text if len(text) <= 60 else text[:60] + "…")
 
 
+def _refusal(text: str, problem: str, advice: str = "") -> InvalidURL:
+    """An error naming the link, what is wrong with it, and what the learner can do."""
+    advice = advice or "Copy the full address again from your browser's address bar."
+    return InvalidURL(f"The link {_shown(text)} {problem}. {advice}")
+
+
 def _canonical_host(host: str, text: str) -> str:
     """Validate ``host`` and drop the prefixes that only pick a front end of the same site."""
-    shown = _shown(text)
-    problem = f"The website name in {shown} is not valid. Check it for typos."
     if any(c.isspace() for c in host):
-        raise InvalidURL(f"The website name in {shown} contains a space. Remove it and retry.")
-    if ":" in host:  # an IPv6 literal; urlsplit has already removed the brackets
-        try:
+        raise _refusal(text, "contains a space in the website name", "Remove it and try again.")
+    invalid = _refusal(text, "has an invalid website name", "Check it for typos.")
+    try:
+        if ":" in host:  # an IPv6 literal, which urlsplit has already taken out of its [ ]
             return f"[{ipaddress.IPv6Address(host).compressed}]"
-        except ValueError:
-            raise InvalidURL(problem) from None
-    if not host.isascii():
-        try:
-            host = host.encode("idna").decode("ascii")
-        except UnicodeError:
-            raise InvalidURL(problem) from None
+        host = host.encode("idna").decode("ascii") if not host.isascii() else host
+    except (ValueError, UnicodeError):  # UnicodeError: a label IDNA cannot encode
+        raise invalid from None
     if len(host) > 253 or not _HOST.fullmatch(host):
-        raise InvalidURL(problem)
+        raise invalid
     labels = host.split(".")
     while len(labels) > 2 and labels[0] in _FRONT_END_LABELS:
         del labels[0]
@@ -253,16 +229,15 @@ def _normalise_escapes(text: str) -> str:
     return "".join(out)
 
 
-def _remove_dot_segments(path: str) -> str:
-    """Resolve "." and ".." segments as a browser would, so they never make a new resource."""
+def _normalise_path(path: str) -> str:
+    """Normalise escapes, resolve "." and ".." as a browser would, drop trailing slashes."""
     kept: list[str] = []
-    for segment in path.split("/")[1:]:
+    for segment in _normalise_escapes(path).split("/")[1:]:
         if segment == "..":
-            if kept:
-                kept.pop()
+            del kept[-1:]
         elif segment != ".":
             kept.append(segment)
-    return "/" + "/".join(kept)
+    return "/" + "/".join(kept).rstrip("/")
 
 
 def _query_params(query: str) -> list[tuple[str, str]]:

@@ -24,23 +24,22 @@ from typing import TYPE_CHECKING, Any
 import pydantic
 import yaml
 
-from reviews import moderation
-from reviews.errors import AppraiseError, NotFound, PermissionDenied, StorageError, ValidationError
+from reviews.discussion import Discussion
+from reviews.errors import NotFound, PermissionDenied, StorageError, ValidationError
 from reviews.model import (
-    Comment,
-    Correction,
-    ModerationEvent,
     Resource,
     Review,
     Revision,
-    Vote,
     WorkbookConfig,
     build,
     new_id,
     now,
     problems,
+    valid_models,
 )
-from reviews.rubric import Rubric, load_rubrics
+from reviews.moderation import Moderation
+from reviews.rubric import Rubric
+from reviews.rubric_files import load_rubrics
 from reviews.store import CATALOGUE, Store, open_store
 from reviews.urls import infer_kind, infer_platform, normalise_url
 
@@ -67,7 +66,7 @@ def _read_config(path: Path) -> WorkbookConfig:
         raise StorageError(f"{file}: " + "; ".join(problems(exc))) from None
 
 
-class Workbook:
+class Workbook(Discussion, Moderation):
     """A workbook directory. Cheap to open; safe to use from many processes at once."""
 
     def __init__(self, path: Path, config: WorkbookConfig, store: Store) -> None:
@@ -175,7 +174,7 @@ class Workbook:
 
     def resources(self) -> list[Resource]:
         return sorted(
-            _valid(Resource, self.store.records("resources")), key=lambda r: r.created_at
+            valid_models(Resource, self.store.records("resources")), key=lambda r: r.created_at
         )
 
     def resource(self, resource_id: str) -> Resource:
@@ -234,7 +233,9 @@ class Workbook:
             shard.put("reviews", draft.model_dump(mode="json"))
         return draft
 
-    def review_of(self, resource_id: str, reviewer: str, rubric: str | None = None) -> Review | None:
+    def review_of(
+        self, resource_id: str, reviewer: str, rubric: str | None = None
+    ) -> Review | None:
         """``reviewer``'s live review of a resource, to pre-fill the form for editing."""
         rubric_id = rubric or self.config.default_rubric
         for review in self.reviews(resource_id=resource_id):
@@ -271,168 +272,10 @@ class Workbook:
         hidden = set() if include_hidden else self.moderation().hidden
         out = [
             r
-            for r in _valid(Review, docs)
+            for r in valid_models(Review, docs)
             if r.id not in hidden and (include_deleted or r.deleted_at is None)
         ]
         return sorted(out, key=lambda r: r.created_at)
-
-    # -- corrections, votes, comments ------------------------------------------------------
-
-    def add_correction(
-        self,
-        resource_id: str,
-        author: str,
-        claim: str,
-        correction: str,
-        evidence: str,
-        locator: str = "",
-        severity: str = "minor",
-    ) -> Correction:
-        """Propose a correction: where, what the resource says, what is right, and why."""
-        self.resource(resource_id)
-        item = build(
-            Correction,
-            "correction",
-            id=new_id("cor"),
-            resource_id=resource_id,
-            author=author,
-            locator=locator,
-            claim=claim,
-            correction=correction,
-            evidence=evidence,
-            severity=severity,
-        )
-        with self.store.transaction(item.author) as shard:
-            shard.put("corrections", item.model_dump(mode="json"))
-        return item
-
-    def corrections(
-        self, resource_id: str | None = None, include_hidden: bool = False
-    ) -> list[Correction]:
-        docs = self.store.records("corrections")
-        if resource_id is not None:
-            docs = [d for d in docs if d.get("resource_id") == resource_id]
-        hidden = set() if include_hidden else self.moderation().hidden
-        return sorted(
-            (c for c in _valid(Correction, docs) if c.id not in hidden),
-            key=lambda c: c.created_at,
-        )
-
-    def correction(self, correction_id: str) -> Correction:
-        for doc in self.store.records("corrections"):
-            if doc.get("id") == correction_id:
-                return Correction.model_validate(doc)
-        raise NotFound(f"no correction with id {correction_id!r}")
-
-    def vote(self, correction_id: str, voter: str, agree: bool, reason: str = "") -> Vote:
-        """Endorse (``agree=True``) or dispute a correction; voting again changes the vote."""
-        target = self.correction(correction_id)
-        ballot = build(
-            Vote,
-            "vote",
-            id=new_id("vote"),
-            correction_id=correction_id,
-            voter=voter,
-            agree=agree,
-            reason=reason,
-        )
-        if ballot.voter == target.author:
-            raise PermissionDenied("you cannot endorse or dispute your own correction")
-        with self.store.transaction(ballot.voter) as shard:
-            previous = shard.find("votes", correction_id=correction_id, voter=ballot.voter)
-            if previous:
-                ballot = ballot.model_copy(
-                    update={"id": previous[0]["id"], "created_at": previous[0]["created_at"]}
-                )
-                ballot = Vote.model_validate(ballot.model_dump())
-            shard.put("votes", ballot.model_dump(mode="json"))
-        return ballot
-
-    def votes(self, correction_id: str | None = None) -> list[Vote]:
-        docs = self.store.records("votes")
-        if correction_id is not None:
-            docs = [d for d in docs if d.get("correction_id") == correction_id]
-        return sorted(_valid(Vote, docs), key=lambda v: v.created_at)
-
-    def add_comment(
-        self, target_id: str, author: str, text: str, parent_id: str | None = None
-    ) -> Comment:
-        """Join the discussion under a resource or a correction."""
-        ids = {d.get("id") for d in self.store.records("resources")}
-        ids |= {d.get("id") for d in self.store.records("corrections")}
-        if target_id not in ids:
-            raise NotFound(f"no resource or correction with id {target_id!r} to comment on")
-        if parent_id is not None and parent_id not in {
-            d.get("id") for d in self.store.records("comments")
-        }:
-            raise NotFound(f"no comment with id {parent_id!r} to reply to")
-        item = build(
-            Comment,
-            "comment",
-            id=new_id("com"),
-            target_id=target_id,
-            author=author,
-            text=text,
-            parent_id=parent_id,
-        )
-        with self.store.transaction(item.author) as shard:
-            shard.put("comments", item.model_dump(mode="json"))
-        return item
-
-    def comments(self, target_id: str | None = None, include_hidden: bool = False) -> list[Comment]:
-        docs = self.store.records("comments")
-        if target_id is not None:
-            docs = [d for d in docs if d.get("target_id") == target_id]
-        hidden = set() if include_hidden else self.moderation().hidden
-        return sorted(
-            (c for c in _valid(Comment, docs) if c.id not in hidden), key=lambda c: c.created_at
-        )
-
-    # -- moderation (tutors only, checked here on every call) ------------------------------
-
-    def hide(self, target_id: str, actor: str, reason: str) -> ModerationEvent:
-        """Hide a review, correction or comment from learners and the aggregation."""
-        return self._moderate("hide", target_id, actor, reason)
-
-    def restore(self, target_id: str, actor: str, reason: str) -> ModerationEvent:
-        return self._moderate("restore", target_id, actor, reason)
-
-    def verify_correction(self, correction_id: str, actor: str, note: str = "") -> ModerationEvent:
-        self.correction(correction_id)
-        return self._moderate("verify", correction_id, actor, note)
-
-    def reject_correction(self, correction_id: str, actor: str, note: str = "") -> ModerationEvent:
-        self.correction(correction_id)
-        return self._moderate("reject", correction_id, actor, note)
-
-    def _moderate(self, action: str, target_id: str, actor: str, reason: str) -> ModerationEvent:
-        self.require_tutor(actor)
-        if action in ("hide", "restore") and not reason.strip():
-            raise ValidationError(f"say why you {action} it: learners and tutors see the reason")
-        if not moderation.target_exists(self.store, target_id):
-            raise NotFound(f"no review, correction or comment with id {target_id!r}")
-        return self.log_event(action, target_id, actor, reason)
-
-    def log_event(self, action: str, target_id: str, actor: str, reason: str) -> ModerationEvent:
-        """Append one event to the audit log (in the actor's own shard; never rewritten)."""
-        event = build(
-            ModerationEvent,
-            "event",
-            id=new_id("evt"),
-            action=action,
-            target_id=target_id,
-            actor=actor,
-            reason=reason,
-        )
-        with self.store.transaction(event.actor) as shard:
-            shard.put("events", event.model_dump(mode="json"))
-        return event
-
-    def moderation(self) -> moderation.State:
-        return moderation.State.from_events(self.store.records("events"))
-
-    def audit_log(self) -> list[ModerationEvent]:
-        return sorted(_valid(ModerationEvent, self.store.records("events")), key=_event_order)
 
     # -- tables ----------------------------------------------------------------------------
 
@@ -467,21 +310,6 @@ def revise(old: Review, new: Review) -> Review:
             "revisions": [*old.revisions, kept],
         }
     )
-
-
-def _event_order(event: ModerationEvent) -> tuple[Any, str]:
-    return (event.created_at, event.id)
-
-
-def _valid(model: Any, docs: Iterable[dict[str, Any]]) -> list[Any]:
-    """Models for the documents that validate; the others are reported by `appraise check`."""
-    out = []
-    for doc in docs:
-        try:
-            out.append(model.model_validate(doc))
-        except (pydantic.ValidationError, AppraiseError):
-            continue
-    return out
 
 
 def config_yaml(config: WorkbookConfig) -> str:

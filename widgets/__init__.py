@@ -1,0 +1,1 @@
+"""ipywidgets components of the Appraise dashboards (UI only; they call into ``reviews``)."""

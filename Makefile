@@ -1,0 +1,35 @@
+# Two commands on a fresh machine with Python >= 3.11: `make serve` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DEMO ?= demo-workbook
+PORT ?= 8866
+HOST ?= 127.0.0.1
+
+.PHONY: serve test lint bench docs clean
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Appraise needs Python 3.11 or newer (found " + sys.version.split()[0] + "); set PYTHON=python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+serve: $(VENV)/.installed  ## Create the demo workbook if needed and serve the dashboards
+	$(VENV)/bin/appraise demo $(DEMO)
+	$(VENV)/bin/appraise serve --workbook $(DEMO) --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed  ## Install the test extras and run the whole suite
+	$(VENV)/bin/ruff check reviews widgets tests benchmarks
+	$(VENV)/bin/ruff format --check reviews widgets tests benchmarks
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix reviews widgets tests benchmarks
+	$(VENV)/bin/ruff format reviews widgets tests benchmarks
+
+bench: $(VENV)/.installed  ## Run the benchmarks and rewrite benchmarks/README.md
+	$(PY) benchmarks/bench_storage.py
+
+clean:
+	rm -rf $(VENV) $(DEMO) .pytest_cache .ruff_cache

@@ -1,0 +1,89 @@
+"""Start a real `appraise serve` and a real headless Chromium for end-to-end tests.
+
+Both fail loudly (never skip) when something is missing: in CI a skipped browser test would
+hide a broken dashboard.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+READY = "running at"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def served(workbook: Path, timeout: float = 90.0) -> Iterator[str]:
+    """Run `appraise serve` on a free port; yield its base URL once Voila says it is running."""
+    port = free_port()
+    appraise = Path(sys.executable).with_name("appraise")
+    command = [str(appraise), "serve", "--workbook", str(workbook), "--port", str(port)]
+    env = {k: v for k, v in os.environ.items() if k != "APPRAISE_WORKBOOK"}
+    proc = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    log: list[str] = []
+
+    def pump() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.put(line)
+        lines.put("")  # end of output: the server exited
+
+    threading.Thread(target=pump, daemon=True).start()
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                pytest.fail("appraise serve did not start in time:\n" + "".join(log))
+            try:
+                line = lines.get(timeout=remaining)
+            except queue.Empty:
+                continue
+            log.append(line)
+            if line == "":
+                pytest.fail("appraise serve exited:\n" + "".join(log))
+            if READY in line:
+                break
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        pytest.fail("Debian chromium is required for browser tests: apt-get install -y chromium")
+    return path

@@ -22,6 +22,7 @@ serve: $(VENV)/.installed  ## Create the demo workbook if needed and serve the d
 test: $(VENV)/.installed  ## Install the test extras and run the whole suite
 	$(VENV)/bin/ruff check reviews widgets tests benchmarks
 	$(VENV)/bin/ruff format --check reviews widgets tests benchmarks
+	$(VENV)/bin/mypy
 	$(PY) -m pytest
 
 lint: $(VENV)/.installed

@@ -7,7 +7,7 @@ are left out here and reported by `appraise check`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -60,6 +60,10 @@ def _live_reviews(wb: Workbook, rubric_id: str) -> list[dict[str, Any]]:
     ]
 
 
+def _times(docs: list[dict[str, Any]], key: str) -> pd.Series:
+    return pd.to_datetime(pd.Series([d.get(key) for d in docs], dtype=object), utc=True)
+
+
 def reviews_frame(wb: Workbook, rubric: str | None = None) -> pd.DataFrame:
     """One row per live (not deleted, not hidden) review and item of ``rubric`` (the workbook's
     default rubric when not given). ``score`` is NaN for an item left unanswered."""
@@ -83,8 +87,8 @@ def reviews_frame(wb: Workbook, rubric: str | None = None) -> pd.DataFrame:
         "is_tutor": [r in tutors for r in reviewers],
         "rubric": rubric_.id,
         "confidence": pd.array([d.get("confidence") for d in docs], dtype="Int64"),
-        "created_at": pd.to_datetime([d.get("created_at") for d in docs], utc=True),
-        "updated_at": pd.to_datetime([d.get("updated_at") for d in docs], utc=True),
+        "created_at": _times(docs, "created_at"),
+        "updated_at": _times(docs, "updated_at"),
     }
     base = pd.DataFrame(per_review)
     frame = base.loc[base.index.repeat(len(items))].reset_index(drop=True)
@@ -138,9 +142,14 @@ def summary(wb: Workbook, rubric: str | None = None) -> pd.DataFrame:
     )
     frame = reviews_frame(wb, rubric_.id)
     per_review = review_scores(frame, rubric_) if len(frame) else None
+    stats: pd.DataFrame
+    items: pd.DataFrame
     if per_review is not None:
-        stats = per_review.groupby("resource_id")["score"].agg(
-            n_reviews="size", score="mean", score_min="min", score_max="max"
+        stats = per_review.groupby("resource_id").agg(
+            n_reviews=("score", "size"),
+            score=("score", "mean"),
+            score_min=("score", "min"),
+            score_max=("score", "max"),
         )
         items = frame.groupby(["resource_id", "item"])["score"].mean().unstack("item")
     else:
@@ -169,5 +178,9 @@ def _verdict(
         return ("unrated", "Not yet reviewed")
     if n < min_n:
         return ("provisional", f"Provisional: needs {min_n} reviews ({n} so far)")
-    means = items.loc[rid].dropna().to_dict() if rid in items.index else None
+    means = (
+        {str(k): float(v) for k, v in cast(pd.Series, items.loc[rid]).dropna().items()}
+        if rid in items.index
+        else None
+    )
     return rubric.verdict(None if pd.isna(score) else float(score), n, means)

@@ -21,7 +21,7 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 from reviews.errors import AppraiseError, ValidationError
 from reviews.urls import KINDS, normalise_url
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Literal[1] = 1
 
 #: Maximum lengths in characters, one place for the models, the docs and the widgets.
 LIMITS: dict[str, int] = {

@@ -108,7 +108,8 @@ class Scale(_Frozen):
 
     @model_validator(mode="after")
     def _every_point_labelled(self) -> Scale:
-        lo, hi, problems = self.min, self.max, []
+        lo, hi = self.min, self.max
+        problems: Problems = []
         if not lo < hi <= lo + _MAX_POINTS - 1:
             problems.append((("max",), f"must be above min ({lo}), at most {_MAX_POINTS} points"))
         elif self.type == "binary" and (lo, hi) != (0, 1):

@@ -141,7 +141,7 @@ def load_rubrics(folder: Path | None) -> tuple[dict[str, Rubric], list[str]]:
     """Built-ins plus every *.yaml / *.yml in the workbook's rubrics folder; a file with a
     built-in's id replaces it. A broken file never hides the others: its problems come back
     as one-line messages starting with the file name."""
-    rubrics, problems = builtin_rubrics(), []
+    rubrics, problems = builtin_rubrics(), list[str]()
     if folder is None or not Path(folder).is_dir():
         return rubrics, problems
     paths = sorted(Path(folder).resolve().iterdir())

@@ -34,7 +34,8 @@ KINDS: tuple[str, ...] = (
 MAX_URL_LENGTH = 2048
 """Longer links are almost always pasted search results or signed redirects, not resources."""
 
-# Query parameters that only say *how* someone arrived, never *what* the resource is.
+# Query parameters (matched case-insensitively, plus any utm_*) that only say *how* someone
+# arrived, never *what* the resource is.
 _TRACKING_PARAMS = frozenset(
     {"si", "feature", "fbclid", "gclid", "igshid", "mc_cid", "mc_eid", "ref_src", "ref"}
 )
@@ -50,8 +51,8 @@ _YOUTUBE_HOSTS = frozenset({"youtube.com", "youtu.be", "youtube-nocookie.com"})
 _YOUTUBE_ID_PATHS = frozenset({"shorts", "embed", "live", "v", "e"})
 _WIKI_TITLE_SAFE = "!$()*,/:;@~"  # what MediaWiki itself leaves unescaped in /wiki/ links
 
-# Hosts (or host/path prefixes) mapped to a platform name. A key matches its host and any
-# subdomain of it, so "wikipedia.org" covers every language and "substack.com" every blog.
+# Hosts mapped to a platform name. A key matches its host and any subdomain of it, so
+# "wikipedia.org" covers every language; "host/segment" keys need that first path segment.
 PLATFORMS: dict[str, str] = {
     "youtube.com": "youtube", "youtu.be": "youtube", "youtube-nocookie.com": "youtube",
     "vimeo.com": "vimeo", "wikipedia.org": "wikipedia", "x.com": "x", "twitter.com": "x",
@@ -65,13 +66,19 @@ PLATFORMS: dict[str, str] = {
     "ncbi.nlm.nih.gov/pmc": "journal", "pmc.ncbi.nlm.nih.gov": "journal",
 }  # fmt: skip
 
-_VIDEO_PLATFORMS = frozenset({"youtube", "vimeo", "tiktok"})
-_PODCAST_PLATFORMS = frozenset({"spotify", "apple-podcasts", "soundcloud"})
-_BLOG_PLATFORMS = frozenset({"medium", "substack", "litfl"})
+# The kind a platform implies. "Sure" platforms decide outright; for the others a more
+# telling path or host wins (a BMJ infographic, a Substack podcast, a LinkedIn blog post).
+# Social posts and profiles are "other": nothing there suggests a kind.
+_SURE_KINDS = {
+    "youtube": "video", "vimeo": "video", "tiktok": "video", "wikipedia": "wiki",
+    "spotify": "podcast", "apple-podcasts": "podcast", "soundcloud": "podcast",
+}  # fmt: skip
+_LIKELY_KINDS = {
+    "medium": "blog", "substack": "blog", "litfl": "blog", "pubmed": "article", "doi": "article",
+    "journal": "article", "x": "other", "instagram": "other", "facebook": "other",
+    "linkedin": "other",
+}  # fmt: skip
 _BLOG_HOSTS = ("blog", "wordpress.com", "emcrit.org")  # "blog" also covers blogspot.com
-_ARTICLE_PLATFORMS = frozenset({"pubmed", "doi", "journal"})
-# Social sites whose pages are posts or profiles: no kind is implied unless the path says so.
-_SOCIAL_PLATFORMS = frozenset({"x", "instagram", "facebook", "linkedin"})
 _EXTENSION_KINDS = {
     ".png": "infographic", ".jpg": "infographic", ".jpeg": "infographic",
     ".gif": "infographic", ".svg": "infographic", ".webp": "infographic",
@@ -100,6 +107,8 @@ def normalise_url(url: str) -> str:
         host = "x.com"
         params = [(name, p) for name, p in params if name not in ("s", "t")]  # share ids
 
+    # Both 80 and 443 go: every link becomes https, so either only restates a default, and
+    # keeping ":80" would make http://host:80/ and https://host:80/ two resources.
     netloc = host if port in (None, 80, 443) else f"{host}:{port}"
     query = "&".join(param for _, param in sorted(params, key=lambda p: p[0]))
     return f"https://{netloc}{path}" + (f"?{query}" if query else "")
@@ -137,21 +146,17 @@ def infer_kind(url: str) -> str:
     extension = re.search(r"\.[a-z0-9]+$", path)
     if extension and extension.group() in _EXTENSION_KINDS:
         return _EXTENSION_KINDS[extension.group()]
-    if platform in _VIDEO_PLATFORMS:
-        return "video"
-    if platform == "wikipedia":
-        return "wiki"
-    if platform in _PODCAST_PLATFORMS or "podcast" in host or "podcast" in path:
+    if platform in _SURE_KINDS:
+        return _SURE_KINDS[platform]
+    if "podcast" in host or "podcast" in path:
         return "podcast"
     if platform == "x" and _TWEET_PATH.search(path):
         return "tweetorial"
     if "infographic" in host or "infographic" in path:
         return "infographic"
-    if platform in _BLOG_PLATFORMS or "/blog" in path or any(h in host for h in _BLOG_HOSTS):
+    if "/blog" in path or any(h in host for h in _BLOG_HOSTS):
         return "blog"
-    if platform in _ARTICLE_PLATFORMS:
-        return "article"
-    return "other" if platform in _SOCIAL_PLATFORMS else "article"
+    return _LIKELY_KINDS.get(platform, "article")
 
 
 def _split(text: str) -> tuple[str, int | None, str, str]:

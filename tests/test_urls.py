@@ -185,6 +185,7 @@ def test_fragments_are_dropped() -> None:
         ("https://example.org./a", "https://example.org/a"),
         ("https://www.com/a", "https://www.com/a"),
         ("https://bücher.de/", "https://xn--bcher-kva.de/"),
+        ("http://[0:0::1]:8888/lab", "https://[::1]:8888/lab"),
     ],
 )
 def test_host_spellings_are_one_resource(url: str, expected: str) -> None:
@@ -305,7 +306,11 @@ def test_platform_is_inferred_from_the_host(url: str, platform: str) -> None:
         ("https://pubmed.ncbi.nlm.nih.gov/12345678/", "article"),
         ("https://doi.org/10.1000/xyz", "article"),
         ("https://www.nejm.org/doi/full/10.1056/x", "article"),
+        ("https://www.bmj.com/content/380/bmj-2022-1/infographic", "infographic"),
+        ("https://blogs.bmj.com/bmj/2024/01/01/x/", "blog"),
+        ("https://www.linkedin.com/posts/someone_ecg-activity-1", "other"),
         ("https://www.geekymedics.com/cardiovascular-examination/", "article"),
+        ("https://example.org/lecture.mp4", "video"),
     ],
 )
 def test_kind_is_inferred_with_article_as_the_default(url: str, kind: str) -> None:
@@ -397,7 +402,11 @@ def test_output_is_https_and_parses_back_with_a_host(url: str) -> None:
     positions=st.lists(st.integers(min_value=0), min_size=3, max_size=3),
 )
 def test_tracking_params_trailing_slash_and_http_never_change_the_result(
-    host: str, path: str, params: list[tuple[str, str]], trackers: list, positions: list[int]
+    host: str,
+    path: str,
+    params: list[tuple[str, str]],
+    trackers: list[tuple[str, str]],
+    positions: list[int],
 ) -> None:
     expected = normalise_url(_url("https", host, path, params))
     tracked = list(params)

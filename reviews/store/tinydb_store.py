@@ -194,7 +194,11 @@ class TinyDBStore(Store):
 
     def records(self, kind: str) -> list[Doc]:
         out: list[Doc] = []
-        for path in self.shard_paths():
+        # Resources are only ever written to the catalogue, contributions only to their
+        # authors' shards: a submission checking its resource stats one file, not the class.
+        paths = self.shard_paths()
+        paths = paths[:1] if kind == "resources" else paths[1:]
+        for path in paths:
             data = self._load(path)
             if data:
                 out.extend(data.get(kind, {}).values())

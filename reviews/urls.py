@@ -274,7 +274,8 @@ def _wikipedia_path(path: str, params: list[tuple[str, str]]) -> tuple[str, list
     """Rewrite ``/w/index.php?title=X`` to ``/wiki/X`` and spell every title one way.
 
     MediaWiki treats spaces and underscores alike and ignores them at the ends of a title, so
-    they are folded to single underscores; the title is then re-escaped in one fixed way.
+    they are folded to single underscores, and the first letter is capitalised as MediaWiki
+    does; the title is then re-escaped in one fixed way.
     """
     if path == "/w/index.php" and any(name == "title" for name, _ in params):
         title = next(p.partition("=")[2] for name, p in params if name == "title")
@@ -283,7 +284,9 @@ def _wikipedia_path(path: str, params: list[tuple[str, str]]) -> tuple[str, list
     if not path.startswith("/wiki/"):
         return path, params
     segments = []
-    for segment in unquote(path[len("/wiki/") :]).split("/"):
+    title = unquote(path[len("/wiki/") :])
+    title = title[:1].upper() + title[1:]  # Wikipedia ignores the case of the first letter
+    for segment in title.split("/"):
         segment = re.sub(r"[\s_]+", "_", segment).strip("_")
         if segment not in ("", ".", ".."):
             segments.append(quote(segment, safe=_WIKI_TITLE_SAFE))

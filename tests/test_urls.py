@@ -438,3 +438,9 @@ def test_arbitrary_text_is_normalised_or_refused_never_crashes(text: str) -> Non
 @given(st.sampled_from(["http://", "https://", "https://www.", "HTTP://m."]), st.text())
 def test_arbitrary_text_after_a_scheme_is_normalised_or_refused(scheme: str, rest: str) -> None:
     _returns_text_or_refuses(scheme + rest)
+
+
+def test_wikipedia_ignores_the_case_of_the_first_letter() -> None:
+    assert normalise_url("https://en.wikipedia.org/wiki/heart_failure") == normalise_url(
+        "https://en.m.wikipedia.org/wiki/Heart failure"
+    )

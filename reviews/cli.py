@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from reviews.errors import AppraiseError, ImportRowsError
+from reviews.errors import AppraiseError, ImportRowsError, NotFound
 
 WORKBOOK_HELP = "Workbook directory (or set APPRAISE_WORKBOOK)."
 
@@ -31,10 +31,19 @@ def workbook_option(func: Any) -> Any:
     )(func)
 
 
+def default_actor() -> str:
+    """``cli:<login>``; ``cli:unknown`` where the login has no name (e.g. a container's
+    arbitrary uid, where getpass.getuser() raises)."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError, ImportError):
+        return "cli:unknown"
+
+
 def actor_option(func: Any) -> Any:
     return click.option(
         "--actor",
-        default=lambda: f"cli:{getpass.getuser()}",
+        default=default_actor,
         show_default="cli:<your login>",
         help="Name recorded in the audit log for this action.",
     )(func)
@@ -46,7 +55,10 @@ def open_workbook(path: Path) -> Any:
     return Workbook.open(path)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog='Example:  appraise init cardio/ --title "Cardiology block" --tutor dr-lee',
+)
 @click.version_option(package_name="appraise")
 def cli() -> None:
     """Appraise: a classroom peer-review workbook for online medical-education resources.
@@ -80,7 +92,7 @@ def init(directory: Path, title: str, rubric: str, tutors: tuple[str, ...], stor
     click.echo(f"Join code for learners: {wb.config.join_code}")
 
 
-@cli.group("import")
+@cli.group("import", epilog="Example:  appraise import resources links.csv --workbook cardio/")
 def import_group() -> None:
     """Import resources or reviews from CSV files (all or nothing)."""
 
@@ -170,6 +182,12 @@ def check(workbook: Path) -> None:
     """Check every file of the workbook; list each problem with its path (exit 1 if any)."""
     from reviews.check import check_workbook
 
+    try:
+        open_workbook(workbook)
+    except NotFound:
+        raise  # not a workbook at all: the user's mistake, reported on one line by main()
+    except AppraiseError:
+        pass  # a damaged workbook.yaml is one of the problems reported below
     found, counts = check_workbook(workbook)
     for problem in found:
         click.echo(str(problem), err=True)

@@ -10,14 +10,14 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from reviews.errors import AppraiseError, ImportRowsError, ValidationError
-from reviews.model import Resource, Review, build, new_id
+from reviews.errors import AppraiseError, ImportRowsError, StorageError, ValidationError
+from reviews.model import LIMITS, Resource, Review, build, new_id
 from reviews.store import CATALOGUE
 from reviews.urls import infer_kind, infer_platform, normalise_url
 from reviews.workbook import Workbook, revise
@@ -47,10 +47,6 @@ def read_rows(path: Path, required: tuple[str, ...], optional: tuple[str, ...]) 
         raise ValidationError(f"{path} does not exist") from None
     except OSError as exc:
         raise ValidationError(f"{path} cannot be read: {exc.strerror}") from None
-    if not raw.strip():
-        raise ValidationError(
-            f"{path} is empty: it needs a header line with the columns {', '.join(required)}"
-        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -58,6 +54,10 @@ def read_rows(path: Path, required: tuple[str, ...], optional: tuple[str, ...]) 
             f"{path} is not UTF-8 text (byte 0x{raw[exc.start]:02x} at position {exc.start}); "
             "save it as 'CSV UTF-8' in Excel, or choose the UTF-8 character set when exporting"
         ) from None
+    if not text.strip():  # after decoding: a file holding only a BOM is empty too
+        raise ValidationError(
+            f"{path} is empty: it needs a header line with the columns {', '.join(required)}"
+        )
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [h.strip().lower() for h in next(reader)]
@@ -66,6 +66,17 @@ def read_rows(path: Path, required: tuple[str, ...], optional: tuple[str, ...]) 
             raise ValidationError(
                 f"{path}: the header line lacks the column(s) {', '.join(missing)} "
                 f"(found: {', '.join(header) or 'nothing'})"
+            )
+        unnamed = [str(i + 1) for i, h in enumerate(header) if not h]
+        if unnamed:
+            raise ValidationError(
+                f"{path}: column(s) {', '.join(unnamed)} of the header line have no name; "
+                "name them or delete them (and any values below them)"
+            )
+        twice = sorted({h for h in header if header.count(h) > 1})
+        if twice:
+            raise ValidationError(
+                f"{path}: the header line has the column(s) {', '.join(twice)} more than once"
             )
         unknown = [h for h in header if h not in required + optional]
         if unknown:
@@ -177,10 +188,12 @@ def import_reviews(
         if url in by_url:
             return by_url[url]
         if not add_missing:
-            raise ValidationError(f"resource {value!r} is not in the catalogue (--add-missing adds it)")
+            raise ValidationError(
+                f"resource {value!r} is not in the catalogue (--add-missing adds it)"
+            )
         if url not in missing:
             missing[url] = build(
-                Resource, "resource", id=new_id("res"), url=url, title=url,
+                Resource, "resource", id=new_id("res"), url=url, title=_url_title(url),
                 kind=infer_kind(url), platform=infer_platform(url), added_by=actor,
             )  # fmt: skip
         return missing[url].id
@@ -208,17 +221,20 @@ def import_reviews(
         pairs[key] = line
         return review
 
-    rows = read_rows(path, REVIEW_COLUMNS, REVIEW_OPTIONAL + tuple(items))
+    required = tuple(i.id for i in rubric_.items if not i.allow_na)
+    optional = tuple(i.id for i in rubric_.items if i.allow_na)
+    rows = read_rows(path, REVIEW_COLUMNS + required, REVIEW_OPTIONAL + optional)
     good, bad = _validate_rows(rows, parse, skip_invalid)
     report = ImportReport(problems=bad)
     used = {r.resource_id for r in good}
     added = [r.model_dump(mode="json") for r in missing.values() if r.id in used]
-    if added:
-        with wb.store.transaction(CATALOGUE) as shard:
-            shard.put_many("resources", added)
     by_reviewer: dict[str, list[Review]] = defaultdict(list)
     for review in good:
         by_reviewer[review.reviewer].append(review)
+    _check_shards(wb, [CATALOGUE] if added else [], by_reviewer)
+    if added:
+        with wb.store.transaction(CATALOGUE) as shard:
+            shard.put_many("resources", added)
     for reviewer, batch in by_reviewer.items():
         with wb.store.transaction(reviewer) as shard:
             live = {
@@ -237,6 +253,28 @@ def import_reviews(
     if good:
         wb.log_event("import", wb.config.id, actor, f"{len(good)} reviews from {path.name}")
     return report
+
+
+def _check_shards(wb: Workbook, *groups: Iterable[str]) -> None:
+    """Read every shard an import will write before writing any, so that one damaged shard
+    stops the whole import instead of leaving it half done."""
+    for name in (name for group in groups for name in group):
+        with wb.store.transaction(name) as shard:
+            try:
+                shard.all("resources" if name == CATALOGUE else "reviews")
+            except AppraiseError:
+                raise
+            except ValueError as exc:  # e.g. a damaged JSON document in a database row
+                raise StorageError(
+                    f"the records of {name!r} are damaged ({exc}); nothing was imported: "
+                    "run `appraise check` and repair them"
+                ) from None
+
+
+def _url_title(url: str) -> str:
+    """A resource's URL as its provisional title, shortened to the title limit."""
+    limit = LIMITS["title"]
+    return url if len(url) <= limit else url[: limit - 1] + "…"
 
 
 def _number(text: str, what: str) -> int | None:

@@ -89,6 +89,14 @@ def _clean_name(value: str) -> str:
     return value
 
 
+def _clean_person(value: str) -> str:
+    """A name shown on one line: no line breaks or tabs, which would also split reports."""
+    value = _clean_name(value)
+    if any(c in value for c in "\t\r\n"):
+        raise ValueError("must be on one line")
+    return value
+
+
 def _utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
@@ -98,7 +106,7 @@ def _label(value: str) -> str:
     return re.sub(r"[\s-]+", "_", value.strip().lower())
 
 
-Name = Annotated[str, Field(max_length=LIMITS["name"]), AfterValidator(_clean_name)]
+Name = Annotated[str, Field(max_length=LIMITS["name"]), AfterValidator(_clean_person)]
 Title = Annotated[str, Field(min_length=1, max_length=LIMITS["title"]), AfterValidator(_clean_name)]
 Short = Annotated[str, Field(max_length=LIMITS["short"]), AfterValidator(_clean_text)]
 Text = Annotated[str, Field(max_length=LIMITS["text"]), AfterValidator(_clean_text)]

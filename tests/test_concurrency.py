@@ -38,6 +38,7 @@ CHILD = r"""
 import json
 import random
 import sys
+import time
 
 from reviews.workbook import Workbook
 
@@ -47,6 +48,7 @@ rng = random.Random(job["seed"])
 print("ready", flush=True)
 if sys.stdin.readline().strip() != "go":
     sys.exit(3)
+began = time.monotonic()
 urls = job.get("add_urls", [])
 added = {}
 submitted = []
@@ -63,7 +65,8 @@ for i, resource_id in enumerate(job["resources"]):
         sys.stdout.write("ack " + json.dumps(record) + "\n")
         sys.stdout.flush()
     submitted.append(record)
-print("done " + json.dumps({"reviews": submitted, "added": added}), flush=True)
+report = {"reviews": submitted, "added": added, "began": began, "ended": time.monotonic()}
+print("done " + json.dumps(report), flush=True)
 """
 
 
@@ -114,6 +117,16 @@ def kill_all(procs: Iterable[subprocess.Popen[str]]) -> None:
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
+
+
+def most_at_once(spans: list[tuple[float, float]]) -> int:
+    """The largest number of (start, end) spans in progress at one moment."""
+    edges = sorted([(start, 1) for start, _ in spans] + [(end, -1) for _, end in spans])
+    running = best = 0
+    for _, step in edges:
+        running += step
+        best = max(best, running)
+    return best
 
 
 def assert_files_sound(root: Path) -> None:
@@ -187,6 +200,10 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path, backend: str) -> None:
     finally:
         kill_all(procs)
 
+    # CLOCK_MONOTONIC is one clock for every process: check that the bursts overlapped.
+    # (All 16 usually are; half is required, so that a loaded machine cannot fail the test.)
+    assert most_at_once([(r["began"], r["ended"]) for r in reports]) >= 8
+
     reported = [review for report in reports for review in report["reviews"]]
     assert len(reported) == 400
     assert len({r["id"] for r in reported}) == 400
@@ -229,8 +246,9 @@ def test_writer_killed_mid_burst_loses_no_acknowledged_submission(
     path = tmp_path / "wb"
     wb = Workbook.create(path, title="Cardiology block", tutors=["tutor-1"], storage=backend)
     ids = add_resources(wb, tmp_path, 160)
-    victim = {"workbook": str(path), "learner": "victim", "resources": ids[:120], "ack": True}
-    others = [
+    victim: dict[str, Any] = {"workbook": str(path), "learner": "victim", "ack": True}
+    victim["resources"] = ids[:120]
+    others: list[dict[str, Any]] = [
         {"workbook": str(path), "learner": f"bystander-{k}", "resources": ids[k * 20 :][:30]}
         for k in range(3)
     ]

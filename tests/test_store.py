@@ -134,3 +134,19 @@ def test_shard_file_names_are_safe_and_distinct() -> None:
     files = [shard_file_name(n) for n in names]
     assert len(set(files)) == len(files)
     assert all("/" not in f and f.endswith(".json") and not f.startswith(".") for f in files)
+
+
+def test_a_damaged_sqlite_row_stops_its_authors_writes_with_a_clear_error(tmp_path: Path) -> None:
+    import sqlite3
+
+    wb = Workbook.create(tmp_path / "wb", title="T", storage="sqlite")
+    res = wb.add_resource(url="https://example.org/a", title="A", added_by="t")
+    wb.submit_review(res.id, reviewer="learner-1", scores={"overall": 4})
+    wb.submit_review(res.id, reviewer="learner-2", scores={"overall": 5})
+    with sqlite3.connect(wb.path / "appraise.sqlite") as conn:
+        conn.execute("UPDATE records SET doc = '{not json' WHERE shard = 'learner-1'")
+    with pytest.raises(StorageError, match="damaged"):
+        wb.submit_review(res.id, reviewer="learner-1", scores={"overall": 1})
+    assert [r.reviewer for r in wb.reviews()] == ["learner-2"]
+    problems, _ = check_workbook(wb.path)
+    assert any("not valid JSON" in p for p in problems)

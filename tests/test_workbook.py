@@ -235,3 +235,9 @@ def test_summary_is_provisional_below_the_minimum_reviewers(wb: Workbook, resour
     row = wb.summary().iloc[0]
     assert row["verdict"] == "recommended" and row["score"] == 4.0
     assert (row["score_min"], row["score_max"]) == (3, 5)
+
+
+@pytest.mark.parametrize("name", ["learner\n1", "tab\there", "x" * 101])
+def test_names_are_one_short_line(wb: Workbook, resource, name: str) -> None:
+    with pytest.raises(ValidationError, match="reviewer"):
+        wb.submit_review(resource.id, reviewer=name, scores={"overall": 3})

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from reviews.errors import StorageError
+from reviews.errors import DamagedFile, StorageError
 from reviews.store.base import KINDS, Doc, Problem, Shard, Store
 
 SCHEMA = """
@@ -44,16 +44,26 @@ class SQLiteShard(Shard):
 
     def all(self, kind: str) -> list[Doc]:
         rows = self.conn.execute(
-            "SELECT doc FROM records WHERE shard = ? AND kind = ?", (self.shard, kind)
+            "SELECT id, doc FROM records WHERE shard = ? AND kind = ?", (self.shard, kind)
         )
-        return [json.loads(doc) for (doc,) in rows]
+        return [self._parse(kind, rid, doc) for rid, doc in rows]
+
+    def _parse(self, kind: str, rid: str, doc: str) -> Doc:
+        """A stored document; a damaged one stops the transaction instead of being replaced."""
+        try:
+            parsed = json.loads(doc)
+        except json.JSONDecodeError as exc:
+            raise DamagedFile(f"appraise.sqlite [{kind} {rid}]", f"not valid JSON: {exc}") from None
+        if not isinstance(parsed, dict):
+            raise DamagedFile(f"appraise.sqlite [{kind} {rid}]", "not a document")
+        return parsed
 
     def get(self, kind: str, doc_id: str) -> Doc | None:
         row = self.conn.execute(
             "SELECT doc FROM records WHERE kind = ? AND id = ? AND shard = ?",
             (kind, doc_id, self.shard),
         ).fetchone()
-        return json.loads(row[0]) if row else None
+        return self._parse(kind, doc_id, row[0]) if row else None
 
     def put(self, kind: str, doc: Doc) -> None:
         self.put_many(kind, [doc])
@@ -107,9 +117,11 @@ class SQLiteStore(Store):
         out = []
         for (doc,) in rows:
             try:
-                out.append(json.loads(doc))
+                parsed = json.loads(doc)
             except json.JSONDecodeError:
                 continue  # reported by problems()
+            if isinstance(parsed, dict):
+                out.append(parsed)
         return out
 
     def scan(self) -> Iterator[tuple[str, str, Doc]]:

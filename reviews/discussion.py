@@ -12,7 +12,6 @@ from reviews.errors import NotFound, PermissionDenied
 from reviews.model import Comment, Correction, Vote, build, new_id, valid_models
 
 if TYPE_CHECKING:
-    from reviews.model import Resource
     from reviews.moderation import State
     from reviews.store import Store
 
@@ -22,7 +21,7 @@ class Discussion:
 
     if TYPE_CHECKING:  # provided by Workbook and Moderation
 
-        def resource(self, resource_id: str) -> Resource: ...
+        def require_resource(self, resource_id: str) -> None: ...
 
         def moderation(self) -> State: ...
 
@@ -37,7 +36,7 @@ class Discussion:
         severity: str = "minor",
     ) -> Correction:
         """Propose a correction: where, what the resource says, what is right, and why."""
-        self.resource(resource_id)
+        self.require_resource(resource_id)
         item = build(
             Correction,
             "correction",
@@ -51,7 +50,7 @@ class Discussion:
             severity=severity,
         )
         with self.store.transaction(item.author) as shard:
-            shard.put("corrections", item.model_dump(mode="json"))
+            shard.add("corrections", item.model_dump(mode="json"))
         return item
 
     def corrections(
@@ -67,9 +66,9 @@ class Discussion:
         )
 
     def correction(self, correction_id: str) -> Correction:
-        for doc in self.store.records("corrections"):
-            if doc.get("id") == correction_id:
-                return Correction.model_validate(doc)
+        doc = self.store.get("corrections", correction_id)
+        if doc is not None:
+            return Correction.model_validate(doc)
         raise NotFound(f"no correction with id {correction_id!r}")
 
     def vote(self, correction_id: str, voter: str, agree: bool, reason: str = "") -> Vote:
@@ -122,7 +121,7 @@ class Discussion:
             parent_id=parent_id,
         )
         with self.store.transaction(item.author) as shard:
-            shard.put("comments", item.model_dump(mode="json"))
+            shard.add("comments", item.model_dump(mode="json"))
         return item
 
     def comments(self, target_id: str | None = None, include_hidden: bool = False) -> list[Comment]:

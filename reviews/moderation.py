@@ -117,7 +117,7 @@ class Moderation:
             reason=reason,
         )
         with self.store.transaction(event.actor) as shard:
-            shard.put("events", event.model_dump(mode="json"))
+            shard.add("events", event.model_dump(mode="json"))
         return event
 
     def moderation(self) -> State:

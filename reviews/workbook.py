@@ -169,7 +169,7 @@ class Workbook(Discussion, Moderation):
             existing = shard.find("resources", url=canonical)
             if existing:
                 return Resource.model_validate(existing[0])
-            shard.put("resources", resource.model_dump(mode="json"))
+            shard.add("resources", resource.model_dump(mode="json"))
         return resource
 
     def resources(self) -> list[Resource]:
@@ -178,10 +178,15 @@ class Workbook(Discussion, Moderation):
         )
 
     def resource(self, resource_id: str) -> Resource:
-        for doc in self.store.records("resources"):
-            if doc.get("id") == resource_id:
-                return Resource.model_validate(doc)
+        doc = self.store.get("resources", resource_id)
+        if doc is not None:
+            return Resource.model_validate(doc)
         raise NotFound(f"no resource with id {resource_id!r} in this workbook")
+
+    def require_resource(self, resource_id: str) -> None:
+        """Refuse an unknown resource id (cheaper than :meth:`resource`: no model is built)."""
+        if self.store.get("resources", resource_id) is None:
+            raise NotFound(f"no resource with id {resource_id!r} in this workbook")
 
     def find_resource(self, url: str) -> Resource | None:
         """The resource catalogued under ``url`` (any form of it), if any."""
@@ -207,7 +212,7 @@ class Workbook(Discussion, Moderation):
         """Save ``reviewer``'s review of a resource; a second submission edits the first and
         keeps what it replaced in ``revisions``."""
         rubric_ = self.rubric(rubric)
-        self.resource(resource_id)
+        self.require_resource(resource_id)
         clean = rubric_.validate_scores(scores)
         draft = build(
             Review,
@@ -230,7 +235,9 @@ class Workbook(Discussion, Moderation):
             ]
             if live:
                 draft = revise(Review.model_validate(live[0]), draft)
-            shard.put("reviews", draft.model_dump(mode="json"))
+                shard.put("reviews", draft.model_dump(mode="json"))
+            else:
+                shard.add("reviews", draft.model_dump(mode="json"))
         return draft
 
     def review_of(

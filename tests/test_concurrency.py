@@ -52,7 +52,10 @@ began = time.monotonic()
 urls = job.get("add_urls", [])
 added = {}
 submitted = []
-for i, resource_id in enumerate(job["resources"]):
+resources = job["resources"]
+i = 0
+while i < len(resources) or job.get("forever"):  # "forever": until killed, editing reviews
+    resource_id = resources[i % len(resources)]
     if i < len(urls):
         resource = wb.add_resource(urls[i], title=f"Added by {job['learner']}",
                                    added_by=job["learner"])
@@ -60,11 +63,12 @@ for i, resource_id in enumerate(job["resources"]):
     score = rng.randint(1, 5)
     review = wb.submit_review(resource_id, job["learner"], {"overall": score})
     record = {"id": review.id, "resource_id": resource_id, "reviewer": job["learner"],
-              "score": score}
+              "score": score, "seq": i}
     if job.get("ack"):
         sys.stdout.write("ack " + json.dumps(record) + "\n")
         sys.stdout.flush()
     submitted.append(record)
+    i += 1
 report = {"reviews": submitted, "added": added, "began": began, "ended": time.monotonic()}
 print("done " + json.dumps(report), flush=True)
 """
@@ -238,16 +242,20 @@ def test_writer_killed_mid_burst_loses_no_acknowledged_submission(
 ) -> None:
     """SIGKILL a learner's process while it submits in a tight loop, with others writing too.
 
-    A submission counts as acknowledged once ``submit_review`` returned and the child said so
-    on its stdout pipe. Every acknowledged review must be stored with its acknowledged score;
-    at most one more (stored, but killed before it could say so) may exist.
+    The victim submits until it is killed, cycling over its resources, so later submissions
+    edit its earlier reviews. A submission counts as acknowledged once ``submit_review``
+    returned and the child said so on its stdout pipe. Every acknowledged submission must be
+    stored: each review's current score and its revisions are exactly the acknowledged scores
+    in order, except that the one submission after the last acknowledged may also have been
+    stored (it returned, or committed, just before the kill).
     """
     acks_before_kill = 25
     path = tmp_path / "wb"
     wb = Workbook.create(path, title="Cardiology block", tutors=["tutor-1"], storage=backend)
     ids = add_resources(wb, tmp_path, 160)
-    victim: dict[str, Any] = {"workbook": str(path), "learner": "victim", "ack": True}
-    victim["resources"] = ids[:120]
+    mine = ids[:40]
+    victim: dict[str, Any] = {"workbook": str(path), "learner": "victim", "resources": mine}
+    victim["forever"] = victim["ack"] = True
     others: list[dict[str, Any]] = [
         {"workbook": str(path), "learner": f"bystander-{k}", "resources": ids[k * 20 :][:30]}
         for k in range(3)
@@ -258,38 +266,48 @@ def test_writer_killed_mid_burst_loses_no_acknowledged_submission(
         job["seed"] = seed
 
     procs = [start(job) for job in [victim, *others]]
-    acked: dict[str, dict[str, Any]] = {}
+    acks: list[dict[str, Any]] = []
     try:
         barrier(procs)
         victim_proc = procs[0]
         assert victim_proc.stdout is not None
-        while len(acked) < acks_before_kill:
+        while len(acks) < acks_before_kill:
             line = victim_proc.stdout.readline()
-            assert line.startswith("ack "), f"victim stopped early: {line!r}"
-            record = json.loads(line.removeprefix("ack "))
-            acked[record["id"]] = record
+            if not line.startswith("ack "):
+                _, err = victim_proc.communicate(timeout=CHILD_TIMEOUT_S)
+                pytest.fail(f"the victim stopped by itself ({line!r}):\n{err}")
+            acks.append(json.loads(line.removeprefix("ack ")))
         victim_proc.send_signal(signal.SIGKILL)
         rest, _ = victim_proc.communicate(timeout=CHILD_TIMEOUT_S)
-        assert victim_proc.returncode == -signal.SIGKILL, "the victim finished before the kill"
+        assert victim_proc.returncode == -signal.SIGKILL
         for line in rest.splitlines(keepends=True):
             if line.startswith("ack ") and line.endswith("\n"):  # a complete ack line
-                record = json.loads(line.removeprefix("ack "))
-                acked[record["id"]] = record
+                acks.append(json.loads(line.removeprefix("ack ")))
         reports = [finish(proc) for proc in procs[1:]]
     finally:
         kill_all(procs)
 
-    assert len(acked) < len(victim["resources"]), "the kill did not happen mid-burst"
+    assert [a["seq"] for a in acks] == list(range(len(acks)))
+    history: dict[str, list[int]] = {}  # resource id -> acknowledged scores, in order
+    review_id: dict[str, str] = {}
+    for ack in acks:
+        history.setdefault(ack["resource_id"], []).append(ack["score"])
+        assert review_id.setdefault(ack["resource_id"], ack["id"]) == ack["id"]
+    unacknowledged = mine[len(acks) % len(mine)]  # the only submission that may be extra
     stored = stored_reviews(path)
-    for record in acked.values():
-        got = stored.get(record["id"])
-        assert got is not None, f"acknowledged review {record['id']} was lost"
-        assert (got.reviewer, got.resource_id) == ("victim", record["resource_id"])
-        assert got.scores == {"overall": record["score"]}
-    victim_loop = {r.id for r in stored.values() if r.reviewer == "victim"} - {
-        r["id"] for r in reports[-1]["reviews"]
-    }
-    assert 0 <= len(victim_loop) - len(acked) <= 1, "reviews appeared that nobody submitted"
+    victims = {r.resource_id: r for r in stored.values() if r.reviewer == "victim"}
+    for resource_id, scores in history.items():
+        got = victims.get(resource_id)
+        assert got is not None, f"acknowledged review {review_id[resource_id]} was lost"
+        assert got.id == review_id[resource_id]
+        seen = [rev.scores["overall"] for rev in got.revisions] + [got.scores["overall"]]
+        if resource_id == unacknowledged:
+            assert seen[: len(scores)] == scores and len(seen) - len(scores) in (0, 1)
+        else:
+            assert seen == scores, "an acknowledged score or edit was lost"
+    for resource_id in set(victims) & set(mine) - set(history):
+        assert resource_id == unacknowledged, "a review appeared that nobody submitted"
+        assert victims[resource_id].revisions == []
     for report in reports:
         for review in report["reviews"]:
             assert stored[review["id"]].scores == {"overall": review["score"]}
@@ -361,8 +379,7 @@ def test_a_submission_does_not_rewrite_other_learners_files(tmp_path: Path) -> N
     assert len(report["reviews"]) == 3
     assert fingerprint(b_file) == b_before
     assert fingerprint(catalogue) == catalogue_before
-    a_after = fingerprint(a_file)
-    assert a_after[0] != a_before[0], "A's shard should have been replaced by a new file"
+    assert fingerprint(a_file)[3] != a_before[3], "A's shard should hold A's new reviews"
     assert sorted(p.name for p in wb.store.contrib.glob("*.json")) == sorted(
         [a_file.name, b_file.name, wb.store.path_for("tutor-1").name]
     )

@@ -53,6 +53,10 @@ class Shard(ABC):
     def put(self, kind: str, doc: Doc) -> None:
         """Insert ``doc``, or replace the document with the same ``id``."""
 
+    def add(self, kind: str, doc: Doc) -> None:
+        """Insert a document whose id is new (freshly generated): no search for an old one."""
+        self.put(kind, doc)
+
     def put_many(self, kind: str, docs: list[Doc]) -> None:
         for doc in docs:
             self.put(kind, doc)
@@ -77,6 +81,13 @@ class Store(ABC):
 
         The returned dicts may be shared with a cache: treat them as read-only.
         """
+
+    def get(self, kind: str, doc_id: str) -> Doc | None:
+        """One document by id, from any shard (backends with an index override this)."""
+        for doc in self.records(kind):
+            if doc.get("id") == doc_id:
+                return doc
+        return None
 
     @abstractmethod
     def scan(self) -> Iterator[tuple[str, str, Doc]]:

@@ -86,9 +86,10 @@ class SQLiteStore(Store):
     def __init__(self, root: Path) -> None:
         self.path = root / "appraise.sqlite"
         try:
-            conn = connect(self.path)
-            conn.executescript(SCHEMA)
-            conn.close()
+            # One long-lived connection for reads (each SELECT sees the latest commit in WAL
+            # mode); writes take their own connection and transaction.
+            self.reader = connect(self.path)
+            self.reader.executescript(SCHEMA)
         except sqlite3.DatabaseError as exc:
             raise StorageError(f"{self.path} cannot be opened: {exc}") from None
 
@@ -109,11 +110,7 @@ class SQLiteStore(Store):
             conn.close()
 
     def records(self, kind: str) -> list[Doc]:
-        conn = connect(self.path)
-        try:
-            rows = conn.execute("SELECT doc FROM records WHERE kind = ?", (kind,)).fetchall()
-        finally:
-            conn.close()
+        rows = self.reader.execute("SELECT doc FROM records WHERE kind = ?", (kind,)).fetchall()
         out = []
         for (doc,) in rows:
             try:
@@ -124,12 +121,18 @@ class SQLiteStore(Store):
                 out.append(parsed)
         return out
 
-    def scan(self) -> Iterator[tuple[str, str, Doc]]:
-        conn = connect(self.path)
+    def get(self, kind: str, doc_id: str) -> Doc | None:
+        row = self.reader.execute(
+            "SELECT doc FROM records WHERE kind = ? AND id = ?", (kind, doc_id)
+        ).fetchone()
         try:
-            rows = conn.execute("SELECT kind, id, doc FROM records").fetchall()
-        finally:
-            conn.close()
+            doc = json.loads(row[0]) if row else None
+        except json.JSONDecodeError:
+            return None  # reported by problems()
+        return doc if isinstance(doc, dict) else None
+
+    def scan(self) -> Iterator[tuple[str, str, Doc]]:
+        rows = self.reader.execute("SELECT kind, id, doc FROM records").fetchall()
         for kind, rid, doc in rows:
             try:
                 yield f"{self.path} [{kind} {rid}]", kind, json.loads(doc)

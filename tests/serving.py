@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -38,9 +39,29 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@dataclass
+class Server:
+    url: str
+    log: list[str]
+    lines: queue.Queue[str]
+
+    def wait_for_log(self, text: str, timeout: float = 30.0) -> str:
+        """The first server output line containing ``text`` (already seen or still to come)."""
+        deadline = time.monotonic() + timeout
+        while not any(text in line for line in self.log):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                pytest.fail(f"the server never printed {text!r}:\n" + "".join(self.log))
+            try:
+                self.log.append(self.lines.get(timeout=remaining))
+            except queue.Empty:
+                continue
+        return next(line for line in self.log if text in line)
+
+
 @contextmanager
-def served(workbook: Path, timeout: float = 90.0) -> Iterator[str]:
-    """Run `appraise serve` on a free port; yield its base URL once Voila says it is running."""
+def served(workbook: Path, timeout: float = 90.0) -> Iterator[Server]:
+    """Run `appraise serve` on a free port; yield it once Voila says it is running."""
     port = free_port()
     appraise = Path(sys.executable).with_name("appraise")
     command = [str(appraise), "serve", "--workbook", str(workbook), "--port", str(port)]
@@ -73,7 +94,7 @@ def served(workbook: Path, timeout: float = 90.0) -> Iterator[str]:
                 pytest.fail("appraise serve exited:\n" + "".join(log))
             if READY in line:
                 break
-        yield f"http://127.0.0.1:{port}/"
+        yield Server(f"http://127.0.0.1:{port}/", log, lines)
     finally:
         proc.terminate()
         try:

@@ -7,7 +7,7 @@ import pytest
 from reviews import Workbook
 from reviews.demo import create_demo
 from tests.conftest import ROOT
-from tests.serving import served
+from tests.serving import Server, served
 
 pytestmark = pytest.mark.browser
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -20,18 +20,18 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     res = wb.add_resource(url="https://example.org/xss", title=HOSTILE, added_by="learner-66")
     for who in ("learner-66", "learner-67"):
         wb.submit_review(res.id, reviewer=who, scores={"overall": 1}, comment="<script>x</script>")
-    with served(path) as url:
-        yield url
+    with served(path) as running:
+        yield running
 
 
 @pytest.mark.parametrize(("width", "height", "name"), [(1366, 768, "desktop"), (390, 844, "phone")])
 def test_the_catalogue_renders_without_sideways_scrolling(
-    browser, server: str, width: int, height: int, name: str
+    browser, server: Server, width: int, height: int, name: str
 ) -> None:
     page = browser.new_page(viewport={"width": width, "height": height})
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(server)
+    page.goto(server.url)
     page.wait_for_selector(".appraise-resource", timeout=60_000)
     assert page.locator(".appraise-resource").count() == 60
     assert page.get_by_text("Cardiology block (demo)").is_visible()
@@ -41,13 +41,22 @@ def test_the_catalogue_renders_without_sideways_scrolling(
     page.close()
 
 
-def test_a_hostile_title_renders_as_text_and_nothing_runs(browser, server: str) -> None:
+def test_a_hostile_title_renders_as_text_and_nothing_runs(browser, server: Server) -> None:
     page = browser.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(server)
+    page.goto(server.url)
     page.wait_for_selector(".appraise-resource", timeout=60_000)
     assert page.get_by_text(HOSTILE, exact=True).count() == 1
     assert page.locator(".appraise-catalogue img").count() == 0
     assert dialogs == []
     page.close()
+
+
+def test_serve_culls_the_kernels_of_closed_tabs(browser, server: Server) -> None:
+    page = browser.new_page()
+    page.goto(server.url)
+    page.wait_for_selector(".appraise-resource", timeout=60_000)
+    page.close()
+    line = server.wait_for_log("Culling kernels")
+    assert "idle durations > 900 seconds at 60 second intervals" in line

@@ -12,11 +12,21 @@ from typing import Any
 import pydantic
 
 from reviews.errors import AppraiseError
-from reviews.model import Comment, Correction, ModerationEvent, Resource, Review, Vote, problems
+from reviews.model import (
+    Comment,
+    Correction,
+    ModerationEvent,
+    Person,
+    Resource,
+    Review,
+    Vote,
+    problems,
+)
 from reviews.workbook import Workbook
 
 MODELS: dict[str, type[pydantic.BaseModel]] = {
     "resources": Resource,
+    "people": Person,
     "reviews": Review,
     "corrections": Correction,
     "votes": Vote,

@@ -6,6 +6,7 @@ shard, so endorsing or disputing never rewrites anyone else's file.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from reviews.errors import NotFound, PermissionDenied
@@ -24,6 +25,8 @@ class Discussion:
         def require_resource(self, resource_id: str) -> None: ...
 
         def moderation(self) -> State: ...
+
+        def register(self, names: Iterable[str]) -> None: ...
 
     def add_correction(
         self,
@@ -51,6 +54,7 @@ class Discussion:
         )
         with self.store.transaction(item.author) as shard:
             shard.add("corrections", item.model_dump(mode="json"))
+        self.register([item.author])
         return item
 
     def corrections(
@@ -91,6 +95,7 @@ class Discussion:
                 kept = {"id": previous[0]["id"], "created_at": previous[0]["created_at"]}
                 ballot = Vote.model_validate({**ballot.model_dump(), **kept})
             shard.put("votes", ballot.model_dump(mode="json"))
+        self.register([ballot.voter])
         return ballot
 
     def votes(self, correction_id: str | None = None) -> list[Vote]:
@@ -122,6 +127,7 @@ class Discussion:
         )
         with self.store.transaction(item.author) as shard:
             shard.add("comments", item.model_dump(mode="json"))
+        self.register([item.author])
         return item
 
     def comments(self, target_id: str | None = None, include_hidden: bool = False) -> list[Comment]:

@@ -250,6 +250,7 @@ def import_reviews(
                 docs.append(review.model_dump(mode="json"))
             shard.put_many("reviews", docs)
     report.imported, report.added_resources = len(good), len(added)
+    wb.register(by_reviewer)
     if good:
         wb.log_event("import", wb.config.id, actor, f"{len(good)} reviews from {path.name}")
     return report

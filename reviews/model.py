@@ -165,6 +165,13 @@ class Resource(Record):
         return sorted({t.lower() for t in value if t})
 
 
+class Person(Record):
+    """Someone who has contributed, with the stable number behind their pseudonym."""
+
+    name: Name
+    number: int = Field(ge=1)
+
+
 class Revision(BaseModel):
     """A review as it was before an edit; kept so that edits never erase what was said."""
 

@@ -26,6 +26,7 @@ import yaml
 
 from reviews.discussion import Discussion
 from reviews.errors import NotFound, PermissionDenied, StorageError, ValidationError
+from reviews.identity import Identity
 from reviews.model import (
     Resource,
     Review,
@@ -66,7 +67,7 @@ def _read_config(path: Path) -> WorkbookConfig:
         raise StorageError(f"{file}: " + "; ".join(problems(exc))) from None
 
 
-class Workbook(Discussion, Moderation):
+class Workbook(Identity, Discussion, Moderation):
     """A workbook directory. Cheap to open; safe to use from many processes at once."""
 
     def __init__(self, path: Path, config: WorkbookConfig, store: Store) -> None:
@@ -170,6 +171,7 @@ class Workbook(Discussion, Moderation):
             if existing:
                 return Resource.model_validate(existing[0])
             shard.add("resources", resource.model_dump(mode="json"))
+        self.register([resource.added_by])
         return resource
 
     def resources(self) -> list[Resource]:
@@ -238,6 +240,7 @@ class Workbook(Discussion, Moderation):
                 shard.put("reviews", draft.model_dump(mode="json"))
             else:
                 shard.add("reviews", draft.model_dump(mode="json"))
+        self.register([draft.reviewer])
         return draft
 
     def review_of(

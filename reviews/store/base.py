@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 CATALOGUE = "__catalogue__"
-KINDS = ("resources", "reviews", "corrections", "votes", "comments", "events")
+CATALOGUE_KINDS = ("resources", "people")  # only ever written to the catalogue shard
+KINDS = ("resources", "people", "reviews", "corrections", "votes", "comments", "events")
 
 Doc = dict[str, Any]
 

@@ -32,7 +32,7 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from reviews.errors import DamagedFile, StorageError
-from reviews.store.base import CATALOGUE, KINDS, Doc, Problem, Shard, Store
+from reviews.store.base import CATALOGUE, CATALOGUE_KINDS, KINDS, Doc, Problem, Shard, Store
 
 LOCK_TIMEOUT_S = 30.0
 RACY_NS = 100_000_000  # 0.1 s: far above ext4's timestamp granularity
@@ -231,7 +231,7 @@ class TinyDBStore(Store):
         out: list[Doc] = []
         # Resources are only ever written to the catalogue, contributions only to their
         # authors' shards: a submission checking its resource stats one file, not the class.
-        paths = [self.catalogue] if kind == "resources" else self.contribution_paths()
+        paths = [self.catalogue] if kind in CATALOGUE_KINDS else self.contribution_paths()
         for path in paths:
             data = self._load(path)
             if data:

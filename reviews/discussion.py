@@ -13,6 +13,7 @@ from reviews.errors import NotFound, PermissionDenied
 from reviews.model import Comment, Correction, Vote, build, new_id, valid_models
 
 if TYPE_CHECKING:
+    from reviews.model import Record
     from reviews.moderation import State
     from reviews.store import Store
 
@@ -27,6 +28,8 @@ class Discussion:
         def moderation(self) -> State: ...
 
         def register(self, names: Iterable[str]) -> None: ...
+
+        def append(self, kind: str, record: Record, author: str) -> None: ...
 
     def add_correction(
         self,
@@ -52,9 +55,7 @@ class Discussion:
             evidence=evidence,
             severity=severity,
         )
-        with self.store.transaction(item.author) as shard:
-            shard.add("corrections", item.model_dump(mode="json"))
-        self.register([item.author])
+        self.append("corrections", item, item.author)
         return item
 
     def corrections(
@@ -125,9 +126,7 @@ class Discussion:
             text=text,
             parent_id=parent_id,
         )
-        with self.store.transaction(item.author) as shard:
-            shard.add("comments", item.model_dump(mode="json"))
-        self.register([item.author])
+        self.append("comments", item, item.author)
         return item
 
     def comments(self, target_id: str | None = None, include_hidden: bool = False) -> list[Comment]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from reviews.errors import NotFound, ValidationError
-from reviews.model import ModerationEvent, build, new_id, valid_models
+from reviews.model import ModerationEvent, Record, build, new_id, valid_models
 from reviews.store import Store
 
 STATUS_BY_ACTION = {"verify": "verified", "reject": "rejected"}
@@ -82,6 +82,8 @@ class Moderation:
 
         def require_tutor(self, actor: str) -> None: ...
 
+        def append(self, kind: str, record: Record, author: str) -> None: ...
+
     def hide(self, target_id: str, actor: str, reason: str) -> ModerationEvent:
         """Hide a review, correction or comment from learners and the aggregation."""
         return self._moderate("hide", target_id, actor, reason)
@@ -116,8 +118,7 @@ class Moderation:
             actor=actor,
             reason=reason,
         )
-        with self.store.transaction(event.actor) as shard:
-            shard.add("events", event.model_dump(mode="json"))
+        self.append("events", event, event.actor)
         return event
 
     def moderation(self) -> State:

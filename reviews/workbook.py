@@ -28,6 +28,7 @@ from reviews.discussion import Discussion
 from reviews.errors import NotFound, PermissionDenied, StorageError, ValidationError
 from reviews.identity import Identity
 from reviews.model import (
+    Record,
     Resource,
     Review,
     Revision,
@@ -137,6 +138,12 @@ class Workbook(Identity, Discussion, Moderation):
 
     def is_tutor(self, name: str) -> bool:
         return name in self.config.tutors
+
+    def append(self, kind: str, record: Record, author: str) -> None:
+        """Store a new record in its author's shard and give the author a pseudonym."""
+        with self.store.transaction(author) as shard:
+            shard.add(kind, record.model_dump(mode="json"))
+        self.register([author])
 
     def require_tutor(self, actor: str) -> None:
         """Refuse a tutor action to anyone not named as a tutor in ``workbook.yaml``."""

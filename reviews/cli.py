@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from reviews.errors import AppraiseError, ImportRowsError, NotFound
+from reviews.passphrase_cli import passphrase as passphrase_command
 
 WORKBOOK_HELP = "Workbook directory (or set APPRAISE_WORKBOOK)."
 
@@ -83,13 +84,33 @@ def cli() -> None:
     show_default=True,
     help="Storage backend.",
 )
-def init(directory: Path, title: str, rubric: str, tutors: tuple[str, ...], storage: str) -> None:
+@click.option(
+    "--tutor-passphrase",
+    "ask_passphrase",
+    is_flag=True,
+    help="Ask for a tutor passphrase (or read APPRAISE_TUTOR_PASSPHRASE); stored hashed.",
+)
+def init(
+    directory: Path,
+    title: str,
+    rubric: str,
+    tutors: tuple[str, ...],
+    storage: str,
+    ask_passphrase: bool,
+) -> None:
     """Create a new workbook in DIRECTORY."""
+    from reviews.passphrase import hash_passphrase
+    from reviews.passphrase_cli import read_passphrase
     from reviews.workbook import Workbook
 
-    wb = Workbook.create(directory, title=title, tutors=tutors, rubric=rubric, storage=storage)
+    secret = {"tutor_passphrase_hash": hash_passphrase(read_passphrase())} if ask_passphrase else {}
+    wb = Workbook.create(
+        directory, title=title, tutors=tutors, rubric=rubric, storage=storage, **secret
+    )
     click.echo(f"Created workbook {wb.config.title!r} in {directory}")
     click.echo(f"Join code for learners: {wb.config.join_code}")
+    if ask_passphrase:
+        click.echo("Tutor passphrase set (only a salted hash of it is stored).")
 
 
 @cli.group("import", epilog="Example:  appraise import resources links.csv --workbook cardio/")
@@ -234,6 +255,9 @@ def demo(directory: Path, seed: int) -> None:
         return
     wb = create_demo(directory, seed=seed)
     click.echo(f"Created demo workbook in {directory} ({len(wb.resources())} resources)")
+
+
+cli.add_command(passphrase_command)
 
 
 def summary_table(frame: Any) -> str:

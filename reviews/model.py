@@ -19,6 +19,7 @@ import pydantic
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from reviews.errors import AppraiseError, ValidationError
+from reviews.passphrase import PATTERN as PASSPHRASE_PATTERN
 from reviews.urls import KINDS, normalise_url
 
 SCHEMA_VERSION: Literal[1] = 1
@@ -54,7 +55,17 @@ PUBLISHER_TYPES = (
     "unknown",
 )
 CONFIDENCE = {1: "unsure", 2: "fairly sure", 3: "very sure"}
-EVENT_ACTIONS = ("hide", "restore", "verify", "reject", "import")
+EVENT_ACTIONS = (
+    "hide",
+    "restore",
+    "verify",
+    "reject",
+    "import",
+    "calibrate",  # a tutor's review becomes the reference of a calibration resource
+    "uncalibrate",
+    "export",  # an export that included learners' real names
+    "passphrase",  # the tutor passphrase was set or changed
+)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -140,6 +151,8 @@ class WorkbookConfig(BaseModel):
     hide_reviews_until_submitted: bool = False
     storage: Literal["tinydb", "sqlite"] = "tinydb"
     created_at: Utc = Field(default_factory=now)
+    # A salted scrypt hash (see reviews/passphrase.py), never the passphrase itself.
+    tutor_passphrase_hash: str | None = Field(default=None, pattern=PASSPHRASE_PATTERN)
 
 
 class Resource(Record):

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import pydantic
 import yaml
+from filelock import FileLock, Timeout
 
 from reviews.discussion import Discussion
 from reviews.errors import NotFound, PermissionDenied, StorageError, ValidationError
@@ -40,6 +41,8 @@ from reviews.model import (
     valid_models,
 )
 from reviews.moderation import Moderation
+from reviews.passphrase import hash_passphrase, verify_passphrase
+from reviews.roles import Actor, audit_note, require_tutor_or_administrator
 from reviews.rubric import Rubric
 from reviews.rubric_files import load_rubrics
 from reviews.store import CATALOGUE, Store, open_store
@@ -149,6 +152,36 @@ class Workbook(Identity, Discussion, Moderation):
         """Refuse a tutor action to anyone not named as a tutor in ``workbook.yaml``."""
         if not self.is_tutor(actor):
             raise PermissionDenied(f"only a tutor of this workbook can do that ({actor!r} is not)")
+
+    # -- settings and the tutor passphrase -------------------------------------------------
+
+    def update_settings(self, **changes: Any) -> WorkbookConfig:
+        """Change settings in ``workbook.yaml``. The file is re-read under a lock first, so a
+        change made meanwhile by another process is kept, not overwritten."""
+        try:
+            with FileLock(str(self.path / f".{CONFIG_FILE}.lock"), timeout=30):
+                current = _read_config(self.path).model_dump()
+                config = build(WorkbookConfig, "workbook", **{**current, **changes})
+                write_atomic_text(self.path / CONFIG_FILE, config_yaml(config))
+        except Timeout:
+            raise StorageError(f"{CONFIG_FILE} is busy (locked for over 30 s); try again") from None
+        self.config = config
+        return config
+
+    def check_tutor_passphrase(self, passphrase: str) -> bool:
+        """Is ``passphrase`` the tutor passphrase (standalone tutor login)? False when none is
+        set. Reads ``workbook.yaml`` afresh, so a changed passphrase applies at once."""
+        stored = _read_config(self.path).tutor_passphrase_hash
+        return verify_passphrase(passphrase, stored)
+
+    def set_tutor_passphrase(self, passphrase: str, actor: Actor) -> None:
+        """Store a salted scrypt hash of a new tutor passphrase (tutors and the administrator
+        only); the audit log records who set or changed it, never the passphrase."""
+        who = require_tutor_or_administrator(self, actor, "set the tutor passphrase")
+        had_one = _read_config(self.path).tutor_passphrase_hash is not None
+        self.update_settings(tutor_passphrase_hash=hash_passphrase(passphrase))
+        what = "tutor passphrase changed" if had_one else "tutor passphrase set"
+        self.log_event("passphrase", self.config.id, who, what + audit_note(actor))
 
     # -- resources -------------------------------------------------------------------------
 

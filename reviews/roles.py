@@ -1,0 +1,55 @@
+"""Who may see learners' real names: tutors, and the workbook's administrator.
+
+Learners appear everywhere under pseudonyms. Real names are shown to tutors (named in
+``workbook.yaml``) and to the **administrator**: whoever runs ``appraise`` on the machine with
+file access to the workbook directory. That person can read every shard anyway, so asking
+them for a tutor's name would protect nothing; instead their actions are recorded in the audit
+log under their login (``cli:<login>``) and marked as administrator actions.
+
+An :class:`Administrator` is a Python object, never a string: a learner can type any display
+name (``cli:root`` included) in a dashboard, but cannot construct this object through one,
+because the browser cannot run code in a Voila kernel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeAlias
+
+from reviews.errors import PermissionDenied
+
+if TYPE_CHECKING:
+    from reviews.workbook import Workbook
+
+
+@dataclass(frozen=True)
+class Administrator:
+    """The person running the command line with file access to the workbook."""
+
+    login: str
+
+    def __str__(self) -> str:
+        return self.login
+
+
+Actor: TypeAlias = "str | Administrator"
+
+ADMINISTRATOR_NOTE = "as administrator (file access to the workbook)"
+
+
+def require_tutor_or_administrator(wb: Workbook, actor: Actor | None, what: str) -> str:
+    """The name to record in the audit log for ``actor``; refuse anyone else.
+
+    ``what`` completes the refusal: "only a tutor can <what>".
+    """
+    if isinstance(actor, Administrator):
+        return actor.login
+    if actor is None or not wb.is_tutor(actor):
+        who = "nobody" if actor is None else repr(actor)
+        raise PermissionDenied(f"only a tutor of this workbook can {what} ({who} is not a tutor)")
+    return actor
+
+
+def audit_note(actor: Actor) -> str:
+    """Words added to an audit-log reason so that administrator actions stand out."""
+    return f" {ADMINISTRATOR_NOTE}" if isinstance(actor, Administrator) else ""

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, TypeAlias
 from reviews.errors import PermissionDenied
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from reviews.workbook import Workbook
 
 
@@ -34,6 +36,7 @@ class Administrator:
 
 Actor: TypeAlias = "str | Administrator"
 
+NO_PSEUDONYM = "(no pseudonym yet)"
 ADMINISTRATOR_NOTE = "as administrator (file access to the workbook)"
 
 
@@ -53,3 +56,30 @@ def require_tutor_or_administrator(wb: Workbook, actor: Actor | None, what: str)
 def audit_note(actor: Actor) -> str:
     """Words added to an audit-log reason so that administrator actions stand out."""
     return f" {ADMINISTRATOR_NOTE}" if isinstance(actor, Administrator) else ""
+
+
+def authorise_identities(wb: Workbook, actor: Actor | None, identities: bool) -> str | None:
+    """Check that ``actor`` may see real names when ``identities`` is asked for; the name to
+    record in the audit log (None when only pseudonyms are shown, which anyone may see)."""
+    if not identities:
+        return None
+    return require_tutor_or_administrator(wb, actor, "see learners' names")
+
+
+def label_people(
+    frame: pd.DataFrame, column: str, wb: Workbook, identities: bool = False
+) -> pd.DataFrame:
+    """``frame`` with the real names in ``column`` replaced by pseudonyms ("Reviewer 7"); with
+    ``identities``, the real names kept beside them in ``<column>_name``.
+
+    Call :func:`authorise_identities` first: this function only formats. A name with no
+    pseudonym yet (someone on a roster who has not contributed, a record written by hand) is
+    shown as "(no pseudonym yet)", never as itself.
+    """
+    shown = wb.pseudonyms()
+    names = frame[column]
+    out = frame.copy()
+    out[column] = [shown.get(n, NO_PSEUDONYM) for n in names]
+    if identities:
+        out.insert(list(out.columns).index(column) + 1, f"{column}_name", names.to_numpy())
+    return out

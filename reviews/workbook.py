@@ -341,6 +341,23 @@ class Workbook(Identity, Discussion, Moderation):
 
         return summary(self, rubric)
 
+    # -- tutors' views (see reviews/participation.py and reviews/calibration.py) -----------
+
+    def participation(
+        self, actor: Actor | None = None, identities: bool = False, roster: Iterable[str] = ()
+    ) -> pd.DataFrame:
+        """One row per learner: contributions and how they fared; real names (``identities``)
+        for tutors only (see :func:`reviews.participation.participation`)."""
+        from reviews.participation import participation
+
+        return participation(self, actor, identities, roster)
+
+    def weekly_activity(self, actor: Actor | None = None, identities: bool = False) -> pd.DataFrame:
+        """Contributions per learner and ISO week (see :mod:`reviews.participation`)."""
+        from reviews.participation import weekly_activity
+
+        return weekly_activity(self, actor, identities)
+
 
 def revise(old: Review, new: Review) -> Review:
     """``new`` as an edit of ``old``: same id and creation time, ``old`` kept as a revision."""

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from reviews.roles import Actor, authorise_identities, label_people
+from reviews.roles import Actor, authorise_identities, in_pseudonym_order, label_people
 
 if TYPE_CHECKING:
     from reviews.workbook import Workbook
@@ -139,11 +139,8 @@ def participation(
     )
     table["active_weeks"] = table["active_weeks"].fillna(0).astype(int)
     table = table.rename_axis("learner").reset_index()
-    numbers = {p.name: p.number for p in wb.people()}
-    table["_order"] = [numbers.get(n, len(numbers) + 1) for n in table["learner"]]
-    table = table.sort_values(["_order", "learner"]).drop(columns="_order")
-    table = label_people(table[PARTICIPATION_COLUMNS], "learner", wb, identities)
-    return table.reset_index(drop=True)
+    table = in_pseudonym_order(table[PARTICIPATION_COLUMNS], "learner", wb)
+    return label_people(table, "learner", wb, identities)
 
 
 def weekly_activity(
@@ -167,7 +164,5 @@ def weekly_activity(
     )
     table["total"] = table.sum(axis=1)
     table = table.rename_axis(columns=None).reset_index().rename(columns={"who": "learner"})
-    numbers = {p.name: p.number for p in wb.people()}
-    table["_order"] = [numbers.get(n, len(numbers) + 1) for n in table["learner"]]
-    table = table.sort_values(["_order", "learner", "week"]).drop(columns="_order")
-    return label_people(table[WEEKLY_COLUMNS], "learner", wb, identities).reset_index(drop=True)
+    table = in_pseudonym_order(table[WEEKLY_COLUMNS], "learner", wb, then="week")
+    return label_people(table, "learner", wb, identities)

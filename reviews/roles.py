@@ -82,4 +82,15 @@ def label_people(
     out[column] = [shown.get(n, NO_PSEUDONYM) for n in names]
     if identities:
         out.insert(list(out.columns).index(column) + 1, f"{column}_name", names.to_numpy())
-    return out
+    return out.reset_index(drop=True)
+
+
+def in_pseudonym_order(
+    frame: pd.DataFrame, column: str, wb: Workbook, then: str | None = None
+) -> pd.DataFrame:
+    """``frame`` sorted by the pseudonym number of the real names in ``column`` (then by
+    ``then``), so that tables list learners in the same order with or without names."""
+    numbers = {p.name: p.number for p in wb.people()}
+    order = [numbers.get(n, len(numbers) + 1) for n in frame[column]]
+    keys = ["_order", column] + ([then] if then else [])
+    return frame.assign(_order=order).sort_values(keys).drop(columns="_order")

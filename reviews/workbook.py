@@ -29,6 +29,7 @@ from reviews.discussion import Discussion
 from reviews.errors import NotFound, PermissionDenied, StorageError, ValidationError
 from reviews.identity import Identity
 from reviews.model import (
+    ModerationEvent,
     Record,
     Resource,
     Review,
@@ -357,6 +358,40 @@ class Workbook(Identity, Discussion, Moderation):
         from reviews.participation import weekly_activity
 
         return weekly_activity(self, actor, identities)
+
+    def set_calibration(
+        self,
+        resource_id: str,
+        actor: str,
+        scores: Mapping[str, Any] | None = None,
+        rubric: str | None = None,
+        note: str = "",
+    ) -> ModerationEvent:
+        """Make the tutor's review of a resource its calibration reference (tutors only;
+        audited). See :mod:`reviews.calibration`."""
+        from reviews.calibration import set_calibration
+
+        return set_calibration(self, resource_id, actor, scores, rubric, note)
+
+    def unset_calibration(
+        self, resource_id: str, actor: str, reason: str = ""
+    ) -> list[ModerationEvent]:
+        from reviews.calibration import unset_calibration
+
+        return unset_calibration(self, resource_id, actor, reason)
+
+    def calibration_resources(self) -> pd.DataFrame:
+        """The calibration resources, their reference reviews and who marked them."""
+        from reviews.calibration import calibration_resources
+
+        return calibration_resources(self)
+
+    def calibration(self, actor: Actor | None = None, identities: bool = False) -> pd.DataFrame:
+        """Per learner agreement with the tutors' reference reviews (see
+        :mod:`reviews.calibration` for the formula); real names for tutors only."""
+        from reviews.calibration import calibration
+
+        return calibration(self, actor, identities)
 
 
 def revise(old: Review, new: Review) -> Review:

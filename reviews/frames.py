@@ -1,13 +1,14 @@
-"""Reviews as pandas tables: the long review frame and the per-resource summary.
+"""Reviews as pandas tables: the long review frame and each review's score.
 
 Built from the stored documents directly (not through pydantic models) so that a workbook with
 hundreds of thousands of reviews is tabulated in one pass; documents that would not validate
-are left out here and reported by `appraise check`.
+are left out here and reported by `appraise check`. The per-resource summary built on them is
+in :mod:`reviews.summary`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -28,23 +29,6 @@ REVIEW_COLUMNS = [
     "confidence",
     "created_at",
     "updated_at",
-]
-
-SUMMARY_COLUMNS = [
-    "id",
-    "url",
-    "title",
-    "kind",
-    "platform",
-    "topics",
-    "rubric",
-    "n_reviews",
-    "score",
-    "score_percent",
-    "score_min",
-    "score_max",
-    "verdict",
-    "verdict_label",
 ]
 
 
@@ -98,11 +82,12 @@ def reviews_frame(wb: Workbook, rubric: str | None = None) -> pd.DataFrame:
 
 
 def review_scores(frame: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
-    """One row per review with its score on the rubric's own scale (vectorised).
+    """One row per review with its score on the rubric's own scale: :meth:`Rubric.review_score`
+    for every review at once.
 
-    ``sum`` rubrics use item weights; when some optional items were left unanswered the
-    weighted sum is prorated over the answered items' weights, as instruments.md describes for
-    DISCERN-style ``exclude_and_prorate``.
+    When optional items were left unanswered, the answered items' position within *their*
+    possible range is stretched to the rubric's full range (prorating, as DISCERN-style
+    instruments do); with every item answered this is the plain weighted sum or mean.
     """
     wide = (
         frame.set_index(["review_id", "resource_id", "item"])["score"]
@@ -111,76 +96,18 @@ def review_scores(frame: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     )
     values = wide.to_numpy(dtype=float)
     weights = np.array([item.weight for item in rubric.items], dtype=float)
+    lows = np.array([item.scale.min for item in rubric.items], dtype=float) * weights
+    spans = np.array([item.scale.max - item.scale.min for item in rubric.items]) * weights
     answered = ~np.isnan(values)
-    filled = np.where(answered, values, 0.0)
-    method = rubric.scoring.method
+    got = np.where(answered, values * weights, 0.0).sum(axis=1)
+    low = (answered * lows).sum(axis=1)
+    span = (answered * spans).sum(axis=1)
+    lo, hi = rubric.score_range
     with np.errstate(invalid="ignore", divide="ignore"):
-        if method == "mean":
-            score = filled.sum(axis=1) / answered.sum(axis=1)
-        elif method == "single_item":
+        if rubric.scoring.method == "single_item":
             score = values[:, 0]
         else:
-            weight_given = (answered * weights).sum(axis=1)
-            score = (filled * weights).sum(axis=1) * weights.sum() / weight_given
+            score = lo + (hi - lo) * (got - low) / span
     out = wide.index.to_frame(index=False)
     out["score"] = np.where(answered.any(axis=1), score, np.nan)
     return out
-
-
-def summary(wb: Workbook, rubric: str | None = None) -> pd.DataFrame:
-    """One row per catalogued resource, reviewed or not: the plain mean of review scores on the
-    rubric's own scale, its share of the scale, and the rubric's verdict (``provisional`` below
-    the minimum number of reviewers, ``unrated`` with none)."""
-    rubric_ = wb.rubric(rubric)
-    resources = pd.DataFrame(
-        [
-            {k: d.get(k) for k in ("id", "url", "title", "kind", "platform", "topics")}
-            for d in wb.store.records("resources")
-            if isinstance(d.get("id"), str)
-        ],
-        columns=["id", "url", "title", "kind", "platform", "topics"],
-    )
-    frame = reviews_frame(wb, rubric_.id)
-    per_review = review_scores(frame, rubric_) if len(frame) else None
-    stats: pd.DataFrame
-    items: pd.DataFrame
-    if per_review is not None:
-        stats = per_review.groupby("resource_id").agg(
-            n_reviews=("score", "size"),
-            score=("score", "mean"),
-            score_min=("score", "min"),
-            score_max=("score", "max"),
-        )
-        items = frame.groupby(["resource_id", "item"])["score"].mean().unstack("item")
-    else:
-        stats = pd.DataFrame(columns=["n_reviews", "score", "score_min", "score_max"])
-        items = pd.DataFrame()
-    out = resources.merge(stats, how="left", left_on="id", right_index=True)
-    out["n_reviews"] = out["n_reviews"].fillna(0).astype(int)
-    out["rubric"] = rubric_.id
-    lo, hi = rubric_.score_range
-    out["score_percent"] = (out["score"] - lo) / (hi - lo) * 100
-    out["topics"] = out["topics"].map(lambda t: "; ".join(t) if isinstance(t, list) else "")
-    min_n = wb.min_reviewers(rubric_)
-    verdicts = [
-        _verdict(rubric_, score, n, items, rid, min_n)
-        for rid, score, n in zip(out["id"], out["score"], out["n_reviews"], strict=True)
-    ]
-    out["verdict"] = [v[0] for v in verdicts]
-    out["verdict_label"] = [v[1] for v in verdicts]
-    return out[SUMMARY_COLUMNS].reset_index(drop=True)
-
-
-def _verdict(
-    rubric: Rubric, score: float, n: int, items: pd.DataFrame, rid: str, min_n: int
-) -> tuple[str, str]:
-    if n == 0:
-        return ("unrated", "Not yet reviewed")
-    if n < min_n:
-        return ("provisional", f"Provisional: needs {min_n} reviews ({n} so far)")
-    means = (
-        {str(k): float(v) for k, v in cast(pd.Series, items.loc[rid]).dropna().items()}
-        if rid in items.index
-        else None
-    )
-    return rubric.verdict(None if pd.isna(score) else float(score), n, means)

@@ -337,8 +337,8 @@ class Workbook(Identity, Discussion, Moderation):
         return reviews_frame(self, rubric)
 
     def summary(self, rubric: str | None = None) -> pd.DataFrame:
-        """One row per resource (see :func:`reviews.frames.summary`)."""
-        from reviews.frames import summary
+        """One row per resource: the quality summary (see :mod:`reviews.summary`)."""
+        from reviews.summary import summary
 
         return summary(self, rubric)
 

@@ -4,6 +4,12 @@ Each page a learner opens starts a kernel (about 100 MB) and closing the tab doe
 (Voila issue #1458), so kernel culling is always on. Voila is started with the interpreter that
 runs this code (``sys.executable -m voila``), so `.venv/bin/appraise serve` works without an
 activated virtual environment.
+
+Kernels are preheated: Voila keeps a small pool of kernels that have already run the learner
+notebook up to ``voila.utils.wait_for_request()``, so a learner waits for the request to be
+answered, not for Python to start and pandas to load. A preheated kernel is busy (waiting), so
+culling never stops it. The ``Cookie`` header is forwarded into the kernel's environment
+(``HTTP_COOKIE``) so that the dashboard can recognise a learner who asked to be remembered.
 """
 
 from __future__ import annotations
@@ -17,6 +23,18 @@ from reviews.errors import StorageError, ValidationError
 from reviews.workbook import Workbook
 
 CULL_INTERVAL_S = 60
+POOL_ENV = "APPRAISE_KERNEL_POOL"
+DEFAULT_POOL = 2  # two learners can open the page at once without a cold start
+
+
+def kernel_pool(environ: dict[str, str] | None = None) -> int:
+    """Preheated kernels to keep ready: ``APPRAISE_KERNEL_POOL`` (0 turns preheating off)."""
+    raw = (os.environ if environ is None else environ).get(POOL_ENV, "").strip()
+    if not raw:
+        return DEFAULT_POOL
+    if not raw.isdigit() or int(raw) > 32:
+        raise ValidationError(f"{POOL_ENV} must be a whole number from 0 to 32 (got {raw!r})")
+    return int(raw)
 
 
 def notebooks_dir() -> Path:
@@ -31,8 +49,15 @@ def notebooks_dir() -> Path:
     return folder
 
 
-def voila_command(host: str, port: int, cull_idle_timeout: int) -> list[str]:
-    """The Voila command line: the learner dashboard at ``/``, culling of idle kernels on."""
+def voila_command(
+    host: str, port: int, cull_idle_timeout: int, pool: int = DEFAULT_POOL
+) -> list[str]:
+    """The Voila command line: the learner dashboard at ``/``, culling of idle kernels on,
+    ``pool`` preheated kernels."""
+    preheat = [
+        "--VoilaConfiguration.preheat_kernel=True",
+        f"--VoilaConfiguration.default_pool_size={pool}",
+    ]
     return [
         sys.executable,
         "-m",
@@ -46,6 +71,8 @@ def voila_command(host: str, port: int, cull_idle_timeout: int) -> list[str]:
         f"--MappingKernelManager.cull_interval={CULL_INTERVAL_S}",
         f"--MappingKernelManager.cull_idle_timeout={cull_idle_timeout}",
         "--MappingKernelManager.cull_connected=False",
+        '--VoilaConfiguration.http_header_envs=["Cookie"]',
+        *(preheat if pool > 0 else []),
     ]
 
 
@@ -62,7 +89,7 @@ def check_port_free(host: str, port: int) -> None:
 def serve(wb: Workbook, host: str = "127.0.0.1", port: int = 8866,
           cull_idle_timeout: int = 900) -> None:  # fmt: skip
     """Replace this process with Voila serving ``wb`` (kernels find it in APPRAISE_WORKBOOK)."""
-    command = voila_command(host, port, cull_idle_timeout)
+    command = voila_command(host, port, cull_idle_timeout, kernel_pool())
     check_port_free(host, port)
     env = dict(os.environ, APPRAISE_WORKBOOK=str(wb.path.resolve()))
     shown = "127.0.0.1" if host in ("0.0.0.0", "") else host

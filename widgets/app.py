@@ -1,0 +1,236 @@
+"""The learner dashboard: sign in, then the catalogue, a resource's page or the add form.
+
+Built in two steps because ``appraise serve`` preheats kernels: Voila runs the notebook before
+any learner asks for it. :meth:`LearnerApp.from_environment` does the slow part then (imports,
+opening the workbook, the first summary); :meth:`LearnerApp.start` waits for the learner's
+request (``voila.utils.wait_for_request``), and only then reads who it is (JupyterHub's user,
+or the remembered sign-in in the request's cookie) and which resource the link asked for
+(``?resource=<id>``). Nothing about the workbook's contents becomes a widget before sign-in,
+because the browser receives the state of every widget the kernel holds.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from urllib.parse import parse_qs
+
+import ipywidgets as W
+
+from reviews.errors import AppraiseError
+from reviews.workbook import Workbook
+from widgets.add_resource import AddResource
+from widgets.catalogue import Catalogue
+from widgets.format import esc
+from widgets.listing import Listing
+from widgets.resource_page import ResourcePage
+from widgets.sign_in import REMEMBER_DAYS, SignIn, cookie_name, identity_from, remember_token
+from widgets.status import Status
+from widgets.theme import stylesheet
+
+# The page's only script, a constant (no learner text). It copies the sign-in cookie the
+# kernel prepares into the browser (kernels cannot set cookies), checking its characters, and
+# scrolls to the top when a navigation button swaps the screen, so a phone does not land in
+# the middle of the next page.
+PAGE_SCRIPT = """
+<script>
+(function () {
+  if (window.appraisePageScript) { return; }
+  window.appraisePageScript = true;
+  var NAME = /^[A-Za-z0-9-]{1,64}$/, VALUE = /^[A-Za-z0-9_.=-]{0,512}$/;
+  function sync() {
+    document.querySelectorAll('.appraise-remember [data-cookie]').forEach(function (el) {
+      if (el.dataset.applied) { return; }
+      el.dataset.applied = '1';
+      var name = el.dataset.cookie, value = el.dataset.value || '';
+      var age = parseInt(el.dataset.maxAge || '0', 10);
+      if (!NAME.test(name) || !VALUE.test(value) || !(age >= 0)) { return; }
+      var secure = location.protocol === 'https:' ? '; Secure' : '';
+      document.cookie = name + '=' + value + '; Path=/; Max-Age=' + age +
+        '; SameSite=Strict' + secure;
+    });
+  }
+  new MutationObserver(sync).observe(document.body, {subtree: true, childList: true});
+  document.addEventListener('click', function (event) {
+    if (event.target.closest && event.target.closest('.appraise-nav')) {
+      window.scrollTo(0, 0);
+    }
+  }, true);
+})();
+</script>
+"""
+
+
+class LearnerApp:
+    """The whole dashboard for one browser tab."""
+
+    def __init__(self, wb: Workbook, listing: Listing | None = None) -> None:
+        self.wb = wb
+        self.listing = listing or Listing(wb)
+        self.user = ""
+        self.hub = False
+        self.status = Status()
+        self.title = W.HTML(f"<h1>{esc(wb.config.title)}</h1>")
+        self.who = W.HTML()
+        self.sign_out = W.Button(description="Sign out")
+        self.sign_out.add_class("appraise-sign-out")
+        self.sign_out.on_click(self.status.guard(self._on_sign_out))
+        self.user_bar = W.HBox([self.who, self.sign_out])
+        self.user_bar.add_class("appraise-user")
+        self.user_bar.layout.display = "none"
+        self.remember = W.HTML()
+        self.remember.add_class("appraise-remember")
+        self.body = W.VBox([W.HTML("<p role='status'>Loading the workbook…</p>")])
+        self.body.add_class("appraise-body")
+        self.widget = W.VBox(
+            [stylesheet(), self.title, self.user_bar, self.status.widget, self.body, self.remember]
+        )
+        self.widget.add_class("appraise-app")
+        self.catalogue: Catalogue | None = None
+        self.page: ResourcePage | None = None
+        self.adder: AddResource | None = None
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> LearnerApp | Unavailable:
+        """The app for the workbook in ``APPRAISE_WORKBOOK``, or a page saying what is wrong."""
+        env = os.environ if environ is None else environ
+        location = env.get("APPRAISE_WORKBOOK")
+        if not location:
+            return Unavailable(
+                "No workbook is set: start the dashboards with "
+                "`appraise serve --workbook DIR` (or set APPRAISE_WORKBOOK)."
+            )
+        try:
+            return cls(Workbook.open(location))
+        except AppraiseError as exc:
+            return Unavailable(f"The workbook cannot be opened: {exc}")
+
+    def show(self) -> None:
+        """Display the page script and the app (the last lines of the notebook's first cell)."""
+        from IPython.display import HTML, display
+
+        display(HTML(PAGE_SCRIPT))
+        display(self.widget)
+
+    def start(
+        self,
+        environ: Mapping[str, str] | None = None,
+        wait: Callable[[], object] | None = None,
+    ) -> None:
+        """Wait for the learner's request, then sign them in or ask who they are."""
+        self.status.guard(self._start)(environ, wait)
+
+    def _start(self, environ: Mapping[str, str] | None, wait: Callable[[], object] | None) -> None:
+        if wait is None:
+            from voila.utils import wait_for_request
+
+            wait = wait_for_request
+        wait()
+        env = os.environ if environ is None else environ
+        if env.get("VOILA_PREHEAT") == "True":
+            self.listing.refresh()  # the kernel may have waited a while in the pool
+        wanted = parse_qs(env.get("QUERY_STRING", "")).get("resource", [""])[0]
+        self.hub = bool(env.get("JUPYTERHUB_USER", "").strip())
+        user = identity_from(self.wb, env)
+        if user:
+            self.enter(user, remember=False, resource_id=wanted)
+        else:
+            self.ask_who(resource_id=wanted)
+
+    # -- who --------------------------------------------------------------------------------
+
+    def ask_who(self, resource_id: str = "") -> None:
+        form = SignIn(self.wb, lambda name, keep: self.enter(name, keep, resource_id))
+        self.user_bar.layout.display = "none"
+        self.body.children = [form.widget]
+
+    def enter(self, user: str, remember: bool, resource_id: str = "") -> None:
+        """Build the learner's screens and open the catalogue (or the linked resource)."""
+        self.user = user
+        if remember:
+            self._cookie(remember_token(self.wb, user), REMEMBER_DAYS * 86400)
+        self.listing.refresh(user)
+        self.catalogue = Catalogue(self.listing, self.open, self.show_add)
+        self.page = ResourcePage(self.wb, self.listing, user, self.show_catalogue)
+        self.adder = AddResource(self.wb, user, self._added, self.show_catalogue)
+        self._show_who()
+        if resource_id and self.listing.row(resource_id) is not None:
+            self.open(resource_id)
+        else:
+            self.show_catalogue()
+
+    def _show_who(self) -> None:
+        shown = self.wb.pseudonyms().get(self.user)
+        if self.wb.is_tutor(self.user):
+            seen = "you are shown as a tutor"
+        elif shown:
+            seen = f"classmates see you as {shown}"
+        else:
+            seen = "classmates will see you as a numbered reviewer"
+        self.who.value = (
+            f"<p>Signed in as <b>{esc(self.user)}</b> <span class='appraise-hint'>"
+            f"({esc(seen)})</span></p>"
+        )
+        self.sign_out.layout.display = "none" if self.hub else None
+        self.user_bar.layout.display = None
+
+    def _cookie(self, value: str, max_age: int) -> None:
+        """Hand the page script a cookie to set (see PAGE_SCRIPT); values are base64url."""
+        self.remember.value = (
+            f"<span data-cookie='{esc(cookie_name(self.wb))}' data-value='{esc(value)}' "
+            f"data-max-age='{max_age}'></span>"
+        )
+
+    def _on_sign_out(self, _: W.Button) -> None:
+        self._cookie("", 0)
+        self.user = ""
+        self.catalogue = self.page = self.adder = None
+        self.status.info("You are signed out on this device.")
+        self.ask_who()
+
+    # -- where ------------------------------------------------------------------------------
+
+    def show_catalogue(self) -> None:
+        assert self.catalogue is not None
+        self.status.clear()
+        self.catalogue.refresh()
+        self.body.children = [self.catalogue.widget]
+
+    def open(self, resource_id: str) -> None:
+        assert self.page is not None
+        self.status.clear()
+        self.page.show(resource_id)
+        self.body.children = [self.page.widget]
+
+    def show_add(self) -> None:
+        assert self.adder is not None
+        self.status.clear()
+        self.adder.reset()
+        self.body.children = [self.adder.widget]
+
+    def _added(self, resource_id: str, already_there: bool) -> None:
+        self.listing.refresh()
+        self.open(resource_id)
+        if already_there:
+            self.status.info("That link is already in the catalogue: here it is.")
+        else:
+            self.status.success("Added to the catalogue. You can review it now.")
+
+
+class Unavailable:
+    """What the page shows when there is no workbook to show; same interface as the app."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        self.widget = W.HTML(
+            f"<div role='alert' class='appraise-message appraise-error'>{esc(message)}</div>"
+        )
+        self.widget.add_class("appraise-unavailable")
+
+    def show(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
+    def start(self, environ: Mapping[str, str] | None = None, wait: object = None) -> None:
+        """Nothing to wait for: the message is already on the page."""

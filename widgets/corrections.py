@@ -1,0 +1,187 @@
+"""The corrections proposed for one resource, with their status, votes and my vote.
+
+A correction's status comes from the workbook's corrections summary when it has one (crowd
+endorsement from the agreement of votes); a tutor's verification or rejection is shown apart
+from the crowd's votes, never mixed into them. Anyone but the author can endorse or dispute,
+with a reason, and change their mind; the workbook refuses a vote on one's own correction, and
+the buttons are not offered for it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+
+import ipywidgets as W
+
+from reviews.model import LIMITS, Correction, Vote
+from reviews.moderation import Decision, State
+from reviews.workbook import Workbook
+from widgets.fields import STACKED, labelled
+from widgets.format import SEVERITY_LABELS, badge, count, esc, linkify, status_label, when
+from widgets.identifier_warning import IdentifierWarning
+from widgets.status import Status
+
+
+def statuses(wb: Workbook, corrections: list[Correction], state: State) -> dict[str, str]:
+    """Each correction's status: the corrections summary's, else the tutor's decision."""
+    out = {c.id: state.status(c.id) for c in corrections}
+    summarise = getattr(wb, "corrections_summary", None)
+    if callable(summarise) and corrections:
+        table = summarise()
+        if "status" in table.columns and "id" in table.columns:
+            given = dict(zip(table["id"], table["status"], strict=True))
+            out.update({k: str(v) for k, v in given.items() if k in out and isinstance(v, str)})
+    return out
+
+
+class CorrectionCard:
+    """One correction: what it says, who proposed it, the votes, and my vote's controls."""
+
+    def __init__(
+        self,
+        wb: Workbook,
+        user: str,
+        correction: Correction,
+        on_voted: Callable[[], None],
+    ) -> None:
+        self.wb = wb
+        self.user = user
+        self.correction = correction
+        self.on_voted = on_voted
+        self.status = Status()
+        self.text = W.HTML()
+        self.reason = labelled(
+            W.Text(
+                description="Your reason (optional)",
+                placeholder="Why you agree or disagree, with a source if you have one",
+                style=STACKED,
+                layout=W.Layout(width="100%"),
+            ),
+            "appraise-vote-reason",
+        )
+        self.endorse = W.Button(description="Endorse", button_style="success")
+        self.endorse.add_class("appraise-endorse")
+        self.dispute = W.Button(description="Dispute", button_style="danger")
+        self.dispute.add_class("appraise-dispute")
+        self.warning = IdentifierWarning(self.status)
+        self.endorse.on_click(self.status.guard(lambda _b: self._vote(True)))
+        self.dispute.on_click(self.status.guard(lambda _b: self._vote(False)))
+        self.my_vote = W.HTML()
+        own = correction.author == user
+        controls: list[W.Widget] = [self.my_vote]
+        if own:
+            self.my_vote.value = (
+                "<p class='appraise-hint'>You proposed this correction: classmates endorse "
+                "or dispute it.</p>"
+            )
+        else:
+            buttons = W.HBox([self.endorse, self.dispute])
+            buttons.add_class("appraise-toolbar")
+            controls += [self.reason, buttons, self.warning.widget]
+        self.widget = W.VBox([self.text, *controls, self.status.widget])
+        self.widget.add_class("appraise-correction")
+
+    def show(
+        self, votes: list[Vote], status: str, decision: Decision | None, names: dict[str, str]
+    ) -> None:
+        c = self.correction
+        tally = Counter(v.agree for v in votes)
+        mine = next((v for v in votes if v.voter == self.user), None)
+        author = names.get(c.author, "a classmate")
+        if c.author == self.user:
+            author += " (you)"
+        note = ""
+        if decision is not None and decision.note:
+            note = f"<p><b>Tutor's note:</b> {esc(decision.note)}</p>"
+        self.text.value = (
+            "<div class='appraise-card'>"
+            f"<p>{badge(SEVERITY_LABELS.get(c.severity, c.severity), 'severity-' + c.severity)} "
+            f"{badge(status_label(status), 'status-' + status)} "
+            f"<span class='appraise-hint'>by {esc(author)}, {esc(when(c.created_at))}</span></p>"
+            f"<p><b>Where:</b> {esc(c.locator) or 'not given'}</p>"
+            f"<p><b>It says:</b> <span class='appraise-text'>{esc(c.claim)}</span></p>"
+            f"<p><b>Correct:</b> <span class='appraise-text'>{esc(c.correction)}</span></p>"
+            f"<p><b>Evidence:</b> <span class='appraise-text'>{linkify(c.evidence)}</span></p>"
+            f"{note}<p class='appraise-votes'>{esc(count(tally[True], 'endorsement'))} · "
+            f"{esc(count(tally[False], 'dispute'))}</p></div>"
+        )
+        if c.author == self.user:
+            return
+        if mine is None:
+            self.my_vote.value = ""
+            self.endorse.description, self.dispute.description = "Endorse", "Dispute"
+        else:
+            said = "endorsed" if mine.agree else "disputed"
+            reason = f" Your reason: “{esc(mine.reason)}”" if mine.reason else ""
+            self.my_vote.value = (
+                f"<p class='appraise-my-vote'><b>You {said} this.</b>{reason} "
+                "You can change your vote below.</p>"
+            )
+            self.endorse.description = "Endorse" if not mine.agree else "Endorse (your vote)"
+            self.dispute.description = "Dispute" if mine.agree else "Dispute (your vote)"
+            if not self.reason.value:
+                self.reason.value = mine.reason
+
+    def _vote(self, agree: bool) -> None:
+        self.status.clear()
+        reason = self.reason.value.strip()
+        if len(reason) > LIMITS["text"]:
+            self.status.error(
+                f"Your reason is too long: the limit is {LIMITS['text']:,} characters."
+            )
+            return
+
+        def save() -> None:
+            self.wb.vote(self.correction.id, voter=self.user, agree=agree, reason=reason)
+            self.status.success("Your endorsement is saved." if agree else "Your dispute is saved.")
+            self.on_voted()
+
+        self.warning.check({"Your reason": reason}, save)
+
+
+class CorrectionList:
+    """Every visible correction of one resource, newest last."""
+
+    def __init__(self, wb: Workbook, user: str, on_changed: Callable[[], None]) -> None:
+        self.wb = wb
+        self.user = user
+        self.on_changed = on_changed
+        self.resource_id = ""
+        self.cards: list[CorrectionCard] = []
+        self.heading = W.HTML()
+        self.list = W.VBox()
+        self.widget = W.VBox([self.heading, self.list])
+        self.widget.add_class("appraise-corrections")
+
+    def show(self, resource_id: str) -> None:
+        """(Re)build the list for ``resource_id`` from the workbook as it is now."""
+        self.resource_id = resource_id
+        corrections = self.wb.corrections(resource_id=resource_id)
+        ids = {c.id for c in corrections}
+        votes: dict[str, list[Vote]] = {}
+        for vote in self.wb.votes():
+            if vote.correction_id in ids:
+                votes.setdefault(vote.correction_id, []).append(vote)
+        state = self.wb.moderation()
+        status = statuses(self.wb, corrections, state)
+        names = self.wb.pseudonyms()
+        known = {card.correction.id: card for card in self.cards}
+        self.cards = [
+            known.get(c.id) or CorrectionCard(self.wb, self.user, c, self._voted)
+            for c in corrections
+        ]
+        for card in self.cards:
+            cid = card.correction.id
+            card.show(votes.get(cid, []), status[cid], state.decisions.get(cid), names)
+        self.heading.value = f"<h3>Corrections ({len(corrections)})</h3>" + (
+            "" if corrections else "<p>No corrections yet. Spotted an error? Suggest one.</p>"
+        )
+        self.list.children = [card.widget for card in self.cards]
+
+    def _voted(self) -> None:
+        self.show(self.resource_id)
+        self.on_changed()
+
+    def card(self, correction_id: str) -> CorrectionCard:
+        return next(c for c in self.cards if c.correction.id == correction_id)

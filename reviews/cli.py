@@ -15,7 +15,9 @@ from typing import Any
 import click
 
 from reviews.errors import AppraiseError, ImportRowsError, NotFound
+from reviews.export.cli import export_command
 from reviews.passphrase_cli import passphrase as passphrase_command
+from reviews.reviewers_cli import reviewers as reviewers_command
 
 WORKBOOK_HELP = "Workbook directory (or set APPRAISE_WORKBOOK)."
 
@@ -258,16 +260,25 @@ def demo(directory: Path, seed: int) -> None:
 
 
 cli.add_command(passphrase_command)
+cli.add_command(reviewers_command)
+cli.add_command(export_command)
 
 
 def summary_table(frame: Any) -> str:
-    """A terminal table of the summary; missing numbers show as '-', never as NaN."""
+    """A terminal table of the summary; missing numbers show as '-', never as NaN. ``likely``
+    is the 80 % interval of the score; ``!`` marks a resource that needs a tutor's attention."""
     if frame.empty:
         return "No resources yet: add some with `appraise import resources`."
-    shown = frame[["id", "kind", "title", "n_reviews", "score", "verdict"]].copy()
-    shown["title"] = shown["title"].str.slice(0, 48)
+    shown = frame[["id", "kind", "title", "n_reviews", "score", "mean", "verdict"]].copy()
+    shown["title"] = shown["title"].str.slice(0, 40)
     shown["score"] = shown["score"].map(lambda s: "-" if s != s else f"{s:.2f}")
-    return shown.to_string(index=False)
+    shown["mean"] = shown["mean"].map(lambda s: "-" if s != s else f"{s:.2f}")
+    low, high = frame["score_low80"], frame["score_high80"]
+    shown.insert(5, "likely", [
+        "-" if lo != lo else f"{lo:.1f}-{hi:.1f}" for lo, hi in zip(low, high, strict=True)
+    ])  # fmt: skip
+    shown["!"] = frame["needs_attention"].map({True: "!", False: ""})
+    return str(shown.to_string(index=False))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -122,7 +122,7 @@ def test_two_learners_review_correct_dispute_and_see_the_new_summary(
         expect(frame).to_have_attribute("src", "https://www.youtube-nocookie.com/embed/flowtestdes")
     page.get_by_role("button", name="Review this resource").click()
     page.get_by_label("4 – Good").check()
-    page.locator(".appraise-review-form").scroll_into_view_if_needed()
+    page.locator(".appraise-review-form h3").scroll_into_view_if_needed()
     alice.shot(f"review-{viewport}")
     page.get_by_label("Comment (optional)").fill(
         "Clear, but Mr Smith's ECG is shown with his DOB 03/04/1961."
@@ -205,6 +205,32 @@ def test_hostile_title_and_comment_render_as_text_and_nothing_runs(
     page.get_by_role("button", name="‹ All resources").click()
     expect(page.get_by_role("button", name=HOSTILE_TITLE, exact=True)).to_be_visible()
     learner.close()  # asserts that no dialog opened
+
+
+def test_keyboard_reaches_a_resource_and_its_page_opens_at_the_top(
+    browser: Browser, server: Server
+) -> None:
+    learner = Learner(browser, server, "phone")
+    learner.open()
+    learner.sign_in("Kim")
+    page = learner.page
+    page.get_by_label("Search").focus()
+    for _ in range(12):  # search, sort, filters, add: then the first title
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('appraise-open')"):
+            break
+    first = page.evaluate("document.activeElement.textContent")
+    page.keyboard.press("Enter")
+    header = page.locator(".appraise-resource-header h2")
+    expect(header).to_have_text(first)
+    page.get_by_role("button", name="‹ All resources").click()
+    far = page.locator(".appraise-open").nth(15)
+    far.scroll_into_view_if_needed()
+    title = far.text_content()
+    far.click()
+    expect(header).to_have_text(title or "")
+    expect(header).to_be_in_viewport()  # not left scrolled down where the title was
+    learner.close()
 
 
 def test_serve_culls_the_kernels_of_closed_tabs(browser: Browser, server: Server) -> None:

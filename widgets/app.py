@@ -52,9 +52,12 @@ PAGE_SCRIPT = """
   }
   new MutationObserver(sync).observe(document.body, {subtree: true, childList: true});
   document.addEventListener('click', function (event) {
-    if (event.target.closest && event.target.closest('.appraise-nav')) {
-      window.scrollTo(0, 0);
+    var nav = event.target.closest && event.target.closest('.appraise-nav');
+    if (!nav) { return; }
+    for (var el = nav; el; el = el.parentElement) {  // Voila scrolls #rendered_cells
+      if (el.scrollTop > 0) { el.scrollTop = 0; }
     }
+    window.scrollTo(0, 0);
   }, true);
 })();
 </script>

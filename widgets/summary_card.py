@@ -91,13 +91,15 @@ class SummaryCard:
             "<p class='appraise-verdict'>"
             + badge(row.get("verdict_label", verdict), f"verdict-{verdict}")
             + "</p>"
-            + f"<p class='appraise-hint'>Based on {esc(count(n, 'review'))} "
-            f"({esc(rubric.name)} rubric)</p>"
         ]
         score = number(row.get("score"))
         if score is None:
             out.append("<p>No reviews yet: yours will be the first.</p>")
             return out
+        out.append(
+            f"<p class='appraise-hint'>Based on {esc(count(n, 'review'))} "
+            f"({esc(rubric.name)} rubric)</p>"
+        )
         out.append(f"<p class='appraise-big-score'>{esc(score_text(row, (lo, hi)))}</p>")
         out.append(self._interval(score, row, lo, hi))
         low95, high95 = number(row.get("score_low95")), number(row.get("score_high95"))

@@ -34,13 +34,15 @@ CSS = """
   width: 100%; max-width: 100%; height: auto; margin: 0.35rem 0; }
 .appraise-app .appraise-field > .widget-label { width: 100% !important; max-width: 100%;
   height: auto; white-space: normal; overflow: visible; text-align: left; font-weight: 600;
-  line-height: 1.3; padding: 0 0 0.25rem 0; margin: 0; }
-.appraise-app .appraise-field input, .appraise-app .appraise-field textarea,
+  font-size: 1rem; line-height: 1.3; padding: 0 0 0.25rem 0; margin: 0; }
+.appraise-app .appraise-field input:not([type=radio]):not([type=checkbox]),
+.appraise-app .appraise-field textarea,
 .appraise-app .appraise-field select { width: 100%; max-width: 100%; font-size: 16px;
   min-height: 2.75rem; padding: 0.35rem 0.5rem; border: 1px solid #8a9099; border-radius: 6px; }
 .appraise-app .appraise-field textarea { min-height: 6rem; }
 .appraise-app .appraise-field > input, .appraise-app .appraise-field > textarea,
 .appraise-app .appraise-field > select { flex: none; }
+.appraise-app .widget-radio-box input { width: auto; }
 .appraise-app .widget-vbox > .jupyter-button { align-self: flex-start; }
 .appraise-app .appraise-toolbar .appraise-field { flex: 1 1 14rem; width: auto; }
 .appraise-app .widget-radio-box { display: flex; flex-direction: column; width: 100%; }

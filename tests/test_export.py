@@ -312,3 +312,23 @@ def test_an_administrator_object_is_needed_for_names_without_a_tutor(classroom: 
         export(classroom, "xlsx", include_identities=True, actor="cli:registrar")
     data = export(classroom, "xlsx", include_identities=True, actor=Administrator("cli:x"))
     assert "learner_name" in pd.read_excel(io.BytesIO(data), sheet_name="participation").columns
+
+
+def test_exports_degrade_without_the_aggregations_extras(
+    classroom: Workbook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without wb.agreement / wb.corrections_summary / intervals in the summary (an older or
+    simpler aggregation), the report and tables still come out, saying what is missing."""
+    plain = classroom.summary().drop(
+        columns=[
+            c for c in classroom.summary().columns if c.startswith(("score_low", "score_high"))
+        ]
+    )
+    monkeypatch.setattr(Workbook, "summary", lambda self, rubric=None: plain.copy())
+    monkeypatch.delattr(Workbook, "agreement", raising=False)
+    monkeypatch.delattr(Workbook, "corrections_summary", raising=False)
+    html = export(classroom, "html").decode("utf-8")
+    assert "not computed by this version" in html
+    assert "Range of review scores" in html
+    frame = pd.read_csv(io.BytesIO(export(classroom, "csv", table="corrections")))
+    assert "agreement_lb" not in frame.columns and frame.loc[0, "agree"] == 1

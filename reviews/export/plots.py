@@ -71,6 +71,10 @@ def ranked_intervals(ranked: pd.DataFrame, low: str, high: str, what: str) -> Pl
     score = shown["score"].to_numpy(dtype=float)
     lo = shown[low].to_numpy(dtype=float)
     hi = shown[high].to_numpy(dtype=float)
+    # An interval need not contain the point (a shrunk estimate outside the range of the
+    # raw review scores): the bars then start at the point rather than go negative.
+    below = np.clip(np.nan_to_num(score - lo), 0, None)
+    above = np.clip(np.nan_to_num(hi - score), 0, None)
     provisional = (shown["verdict"] == "provisional").to_numpy()
     fig = Figure(figsize=(6, 0.8 + 0.22 * len(shown)))
     ax = fig.add_subplot()
@@ -84,7 +88,7 @@ def ranked_intervals(ranked: pd.DataFrame, low: str, high: str, what: str) -> Pl
             ax.errorbar(
                 score[mask],
                 y[mask],
-                xerr=[np.nan_to_num(score - lo)[mask], np.nan_to_num(hi - score)[mask]],
+                xerr=[below[mask], above[mask]],
                 fmt="o",
                 capsize=2,
                 label=label,

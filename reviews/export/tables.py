@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -106,7 +107,24 @@ def corrections(req: ExportRequest) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=CORRECTION_COLUMNS)
     for column in ("decided_at", "created_at"):
         frame[column] = pd.to_datetime(frame[column], utc=True)
+    frame = with_crowd_support(req, frame)
     return label_people(frame, "author", wb, req.identities)
+
+
+def with_crowd_support(req: ExportRequest, frame: pd.DataFrame) -> pd.DataFrame:
+    """Add the aggregation's reliability-weighted ``agreement`` share and its Wilson lower
+    bound ``agreement_lb`` after the vote counts, when the aggregation provides them."""
+    crowd: Any = getattr(req.wb, "corrections_summary", None)
+    if crowd is None or frame.empty:
+        return frame
+    support = crowd(rubric=req.rubric)
+    wanted = [c for c in ("agreement", "agreement_lb") if c in support.columns]
+    if "id" not in support.columns or not wanted:
+        return frame
+    merged = frame.merge(support[["id", *wanted]], on="id", how="left")
+    order = list(frame.columns)
+    at = order.index("dispute") + 1
+    return merged[order[:at] + wanted + order[at:]]
 
 
 def participation(req: ExportRequest) -> pd.DataFrame:

@@ -194,10 +194,11 @@ def corrections_section(corrections: pd.DataFrame) -> str:
                 esc(c["evidence"]),
                 severity,
                 esc(c["tutor_note"] or "–"),
+                f"{c['agree']} agree, {c['dispute']} dispute",
             ]
         )
     headers = ["Resource", "Where", "The resource says", "Correct", "Evidence", "Severity",
-               "Tutor's note"]  # fmt: skip
+               "Tutor's note", "Class votes"]  # fmt: skip
     return (
         f'<section id="corrections"><h2>Verified corrections</h2>{table(headers, rows)}</section>'
     )
@@ -207,7 +208,7 @@ def agreement_section(req: ExportRequest) -> str:
     """Agreement between reviewers, from the aggregation (``wb.agreement()``) when present."""
     agreement: Any = getattr(req.wb, "agreement", None)
     try:
-        frame = agreement() if agreement is not None else None
+        frame = agreement(rubric=req.rubric) if agreement is not None else None
     except AppraiseError as exc:
         body = f'<p class="note">{esc(exc)}</p>'
     else:

@@ -13,18 +13,21 @@ score, 1 = its highest), with priors
 
     s[u] ~ N(0, 1/gamma0)     quality around the workbook level: shrinkage when reviews are few
     b[v] ~ N(0, 1/eta0)       bias: harsh < 0 < lenient
-    a[v] ~ N(1, 1/kappa)      slope: 1 follows quality, 0 ignores it (a constant or random
-                              rater), 0.5 squeezes every score toward the middle
-    tau[v] ~ Gamma(TAU_SHAPE, TAU_SHAPE * noise^2)   precision: how consistent they are
+    a[v] ~ mixture            slope: 1 follows quality, 0 ignores it (a constant or random
+                              rater), 0.5 squeezes every score toward the middle; most
+                              reviewers near 1, some near 0 (see :func:`_slopes`)
+    tau[v] ~ Gamma(shape0, shape0 * noise^2)   precision: how consistent they are
 
 Why the slope: without it, a reviewer who always gives 4 stars looks consistent (their
 residuals are only the spread of quality) and keeps most of their say; with it their slope goes
-to 0 and their say (tau * a^2) with it. Shrunk toward 1, it moves only with several reviews.
+to 0 and their say (tau * a^2) with it.
 
 Fit: mean-field variational Bayes (Gaussian q for s, b, a; Gamma q for tau), i.e. alternating
 closed-form updates, each a few ``np.bincount`` over the review index arrays: no Python loop
-over reviews. The spreads (gamma0, eta0, the typical noise) are estimated from the workbook
-itself (empirical Bayes) with robust statistics, so that spammers do not widen every prior.
+over reviews. The spreads (gamma0, eta0, shape0, the typical noise, the share of reviewers who
+follow quality) are estimated from the workbook itself (empirical Bayes) with robust statistics,
+so that spammers do not widen every prior, and so that in a class of equally careful reviewers
+everyone keeps an equal say: on honest data the model must do no harm.
 Tutors' reviews are the anchor: their bias is clamped to 0, their slope to 1 and their noise
 to 5 % of the range, so one tutor review counts about as much as nine consistent learners' and
 identifies the bias of every learner who reviewed the same resources.
@@ -48,8 +51,11 @@ Ints = npt.NDArray[np.intp]
 Bools = npt.NDArray[np.bool_]
 
 TUTOR_SD = 0.05  # a tutor's noise, as a share of the rubric's range
-SLOPE_SD = 0.5  # prior spread of slopes: several reviews are needed to move far from 1
-TAU_SHAPE = 2.0  # the precision prior is worth about four reviews' residuals
+FOLLOW_SD = 0.15  # spread of the slopes of reviewers who follow quality (around 1)
+STRAY = (0.5, 0.5)  # mean and spread of the slopes of those who do not (lazy, random)
+FOLLOW_SHARE = 0.9  # prior share of reviewers who follow quality, until estimated
+TAU_SHAPE = 2.0  # default shape of the precision prior (worth about four reviews' residuals)
+SHAPE_BOUNDS = (1.0, 10.0)  # its estimated shape: from very different to much alike
 QUALITY_SD = (0.03, 0.5)  # bounds on the estimated spread of true quality
 BIAS_SD = (0.02, 0.3)  # bounds on the estimated spread of reviewer biases
 DEFAULT_QUALITY_SD = 0.2  # used until there are enough resources to estimate it
@@ -155,7 +161,8 @@ class _Model:
         self.tau = np.where(tutor, 1 / TUTOR_SD**2, 1 / max(self.noise2, 1e-12))
         self.gamma0 = 1 / _initial_quality_var(self.m_s, self.n_u, self.noise2)
         self.eta0 = 1 / DEFAULT_BIAS_SD**2
-        self.kappa = 1 / SLOPE_SD**2
+        self.follow = FOLLOW_SHARE
+        self.shape0 = TAU_SHAPE
 
     def step(self, impute: bool) -> float:
         """One round of updates; returns how far the quality estimates moved (the 99.9th
@@ -187,14 +194,13 @@ class _Model:
         self._recentre(w, s_r)
         yb = y - self.m_b[v]
 
-        # Slope: regression of the reviewer's scores on quality, shrunk to 1; never negative,
-        # so a reviewer who rates against the class loses their say instead of being inverted.
+        # Slope: regression of the reviewer's scores on quality (see _slopes).
         vs_r = self.v_s[u]
         sum_s2: Floats = np.bincount(v, s_r * s_r + vs_r, nv_).astype(float)
-        prec_a = self.kappa + tau * sum_s2
-        m_a = (self.kappa + tau * np.bincount(v, s_r * yb, nv_)) / prec_a
-        self.m_a = np.where(learner, np.maximum(m_a, 0.0), 1.0)
-        self.v_a = np.where(learner, 1 / prec_a, 0.0)
+        m_a, v_a, self.follow = _slopes(tau * sum_s2, tau * np.bincount(v, s_r * yb, nv_),
+                                        self.follow)  # fmt: skip
+        self.m_a = np.where(learner, m_a, 1.0)
+        self.v_a = np.where(learner, v_a, 0.0)
         c = self._rescale()
         s_r, vs_r, sum_s2 = s_r * c, vs_r * c * c, sum_s2 * c * c
         a_r = self.m_a[v]
@@ -215,8 +221,11 @@ class _Model:
                       + self.v_s[j]) + self.v_b[i] + self.extra[sample])  # fmt: skip
             noise2 = np.median(point2[sample]) / 0.455 + np.mean(spread)
             self.noise2 = float(np.clip(noise2, 0.02**2, 0.5**2))
-        shape = TAU_SHAPE + n_v / 2
-        self.tau = np.where(self.tutor, 1 / TUTOR_SD**2, shape / (TAU_SHAPE * self.noise2 + ss / 2))
+        self.shape0 = _precision_shape(ss, n_v, self.steady, self.shape0)
+        shape = self.shape0 + n_v / 2
+        self.tau = np.where(
+            self.tutor, 1 / TUTOR_SD**2, shape / (self.shape0 * self.noise2 + ss / 2)
+        )
 
         # The workbook level given everything else (tutors weigh most in it).
         say = self.tau * self.damp
@@ -290,7 +299,7 @@ class _Model:
         # For the interval a reviewer's noise variance is E[1/tau] = B/(A-1), not 1/E[tau] =
         # B/A: integrating over the unknown precision (a Student-t predictive) matters for
         # reviewers with few reviews, whose precision is barely known.
-        shape = TAU_SHAPE + n_v / 2
+        shape = self.shape0 + n_v / 2
         w = (tau * np.where(self.tutor, 1.0, (shape - 1) / shape) * self.damp)[v]
         prec = self.gamma0 + np.bincount(u, w * ea2[v], self.nu_)
         # Mean-field VB treats s and b as independent; add back the uncertainty of each
@@ -347,6 +356,59 @@ def _initial_quality_var(m_s: Floats, n_u: Floats, noise2: float) -> float:
         return DEFAULT_QUALITY_SD**2
     var = float(np.var(m_s[reviewed]) - np.mean(noise2 / n_u[reviewed]))
     return float(np.clip(var, QUALITY_SD[0] ** 2, QUALITY_SD[1] ** 2))
+
+
+def _slopes(data_prec: Floats, data_sum: Floats, follow: float) -> tuple[Floats, Floats, float]:
+    """Posterior mean and variance of every reviewer's slope, and the share who follow quality.
+
+    The prior is a mixture: most reviewers follow quality (slope 1 +- FOLLOW_SD), some do not
+    (STRAY: lazy or random raters, slope near 0). A single wide prior would let every honest
+    reviewer's slope wander with the noise of a few reviews, and weights (tau * a^2) would vary
+    for nothing; a single narrow one would never let a lazy rater's slope reach 0. Each
+    component is conjugate given the data's own estimate (sum / precision); the reviewer's
+    posterior is the mixture weighted by how well each component explains that estimate,
+    moment-matched to one Gaussian, kept at or above 0 so that a reviewer who rates against
+    the class loses their say instead of being inverted. The share is an EM update."""
+    safe = np.maximum(data_prec, 1e-12)
+    own = data_sum / safe  # the slope the reviewer's data alone suggest
+    means, variances, evidence = [], [], []
+    for centre, sd, share in ((1.0, FOLLOW_SD, follow), (STRAY[0], STRAY[1], 1 - follow)):
+        prec = 1 / sd**2 + data_prec
+        means.append((centre / sd**2 + data_sum) / prec)
+        variances.append(1 / prec)
+        spread = sd**2 + 1 / safe
+        evidence.append(share * np.exp(-((own - centre) ** 2) / (2 * spread)) / np.sqrt(spread))
+    total = evidence[0] + evidence[1]
+    r = np.where(total > 0, evidence[0] / np.where(total > 0, total, 1), follow)
+    mean = r * means[0] + (1 - r) * means[1]
+    second = r * (variances[0] + means[0] ** 2) + (1 - r) * (variances[1] + means[1] ** 2)
+    new_follow = float(np.clip(np.mean(r), 0.5, 0.99)) if len(r) else follow
+    return np.maximum(mean, 0.0), np.maximum(second - mean**2, 1e-12), new_follow
+
+
+def _precision_shape(ss: Floats, n_v: Floats, steady: Bools, previous: float) -> float:
+    """Empirical Bayes for how alike reviewers' precisions are: the shape of their Gamma prior.
+
+    Each reviewer's mean squared residual r = ss / n is their noise variance times a
+    chi-square(n) / n, whose log has variance trigamma(n / 2); what the robust spread of
+    log r across reviewers has beyond that is the real spread of log noise variances, and a
+    Gamma(shape) precision has log-variance trigamma(shape) ~ 1/shape + 1/(2 shape^2). In a
+    class of equally careful reviewers the shape is large and everyone keeps an equal say
+    (estimating precisions one by one would only add noise to the weights); with spammers or
+    uneven care it is small and each reviewer's own record counts. The interquartile range
+    keeps a few spammers from deciding it for everyone."""
+    if steady.sum() < MIN_FOR_EB:
+        return previous
+    n = n_v[steady]
+    log_r = np.log(np.maximum(ss[steady] / n, 1e-12))
+    q1, q3 = np.quantile(log_r, [0.25, 0.75])
+    half = n / 2
+    sampling = np.mean(1 / half + 1 / (2 * half**2) + 1 / (6 * half**3))  # trigamma(n/2)
+    spread = ((q3 - q1) / 1.349) ** 2 - sampling
+    if spread <= 1 / SHAPE_BOUNDS[1]:
+        return SHAPE_BOUNDS[1]
+    shape = (1 + np.sqrt(1 + 2 * spread)) / (2 * spread)  # solves 1/a + 1/(2a^2) = spread
+    return float(np.clip(shape, *SHAPE_BOUNDS))
 
 
 def _middle_mean(values: Floats) -> float:
@@ -407,8 +469,10 @@ def estimate(per_review: pd.DataFrame, lo: float, hi: float, step: float | None 
         resources[f"score_low{tag}"] = lo + span * np.clip(result.quality - z * result.sd, 0, 1)
         resources[f"score_high{tag}"] = lo + span * np.clip(result.quality + z * result.sd, 0, 1)
 
-    learners = result.weight[~tutor]
-    typical = float(np.median(learners if len(learners) else result.weight)) if len(x) else 1
+    # 1.0 = the say of the median learner among those not found coordinated
+    plain = result.weight[~tutor & ~coordination.flagged]
+    pool = plain if len(plain) else result.weight[~tutor] if (~tutor).any() else result.weight
+    typical = float(np.median(pool)) if len(pool) else 1.0
     reviewers = pd.DataFrame(
         {
             "n_reviews": np.bincount(v, minlength=len(reviewer_ids)),

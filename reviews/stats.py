@@ -137,7 +137,8 @@ def wilson_lower_bound(
     centre = p + z2 / (2 * safe)
     spread = z * np.sqrt(p * (1 - p) / safe + z2 / (4 * safe * safe))
     bound = (centre - spread) / (1 + z2 / safe)
-    return np.asarray(np.where(n_arr > 0, np.clip(bound, 0.0, 1.0), 0.0), dtype=np.float64)
+    bound = np.where(pos_arr > 0, np.clip(bound, 0.0, 1.0), 0.0)  # exactly 0, not 2e-17
+    return np.asarray(np.where(n_arr > 0, bound, 0.0), dtype=np.float64)
 
 
 def truncated_normal_moments(

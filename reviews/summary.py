@@ -73,8 +73,9 @@ def scored_reviews(wb: Workbook, rubric: Rubric) -> tuple[pd.DataFrame, pd.DataF
     reviewer and whether they are a tutor)."""
     frame = reviews_frame(wb, rubric.id)
     if frame.empty:
-        columns = ["review_id", "resource_id", "score", "reviewer", "is_tutor"]
-        return frame, pd.DataFrame(columns=columns)
+        empty = {"review_id": object, "resource_id": object, "score": float}
+        empty |= {"reviewer": object, "is_tutor": bool}
+        return frame, pd.DataFrame({k: pd.Series(dtype=t) for k, t in empty.items()})
     per_review = review_scores(frame, rubric)
     who = frame.drop_duplicates("review_id").set_index("review_id")[["reviewer", "is_tutor"]]
     per_review = per_review.join(who, on="review_id")

@@ -50,6 +50,8 @@ from reviews.store import CATALOGUE, Store, open_store
 from reviews.urls import infer_kind, infer_platform, normalise_url
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     import pandas as pd
 
 CONFIG_FILE = "workbook.yaml"
@@ -342,6 +344,32 @@ class Workbook(Identity, Discussion, Moderation):
 
         return summary(self, rubric)
 
+    def agreement(self, rubric: str | None = None) -> pd.DataFrame:
+        """Krippendorff's alpha per rubric item (see :mod:`reviews.agreement`)."""
+        from reviews.agreement import agreement
+
+        return agreement(self, rubric)
+
+    def corrections_summary(
+        self, resource_id: str | None = None, rubric: str | None = None
+    ) -> pd.DataFrame:
+        """Visible corrections, best supported first (see :mod:`reviews.corrections`)."""
+        from reviews.corrections import corrections_summary
+
+        return corrections_summary(self, resource_id, rubric)
+
+    def reviewer_stats(
+        self,
+        actor: Actor | None = None,
+        rubric: str | None = None,
+        identities: bool | None = None,
+    ) -> pd.DataFrame:
+        """Per reviewer bias, reliability and weight in the quality model, with the reason
+        when down-weighted; real names for tutors only (see :mod:`reviews.reviewers`)."""
+        from reviews.reviewers import reviewer_stats
+
+        return reviewer_stats(self, actor, rubric, identities)
+
     # -- tutors' views (see reviews/participation.py and reviews/calibration.py) -----------
 
     def participation(
@@ -385,6 +413,22 @@ class Workbook(Identity, Discussion, Moderation):
         from reviews.calibration import calibration_resources
 
         return calibration_resources(self)
+
+    def moderation_queue(
+        self, actor: Actor, identities: bool = False, since: datetime | None = None
+    ) -> pd.DataFrame:
+        """What waits for a tutor, most urgent first: patient-safety corrections and
+        confidentiality flags, new and disputed corrections, flagged reviews, comments (tutors
+        only; see :mod:`reviews.moderation_queue`)."""
+        from reviews.moderation_queue import moderation_queue
+
+        return moderation_queue(self, actor, identities, since)
+
+    def audit_table(self, actor: Actor) -> pd.DataFrame:
+        """The audit log as a table, newest first (tutors only)."""
+        from reviews.moderation_queue import audit_table
+
+        return audit_table(self, actor)
 
     def calibration(self, actor: Actor | None = None, identities: bool = False) -> pd.DataFrame:
         """Per learner agreement with the tutors' reference reviews (see

@@ -50,6 +50,8 @@ from reviews.store import CATALOGUE, Store, open_store
 from reviews.urls import infer_kind, infer_platform, normalise_url
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     import pandas as pd
 
 CONFIG_FILE = "workbook.yaml"
@@ -411,6 +413,22 @@ class Workbook(Identity, Discussion, Moderation):
         from reviews.calibration import calibration_resources
 
         return calibration_resources(self)
+
+    def moderation_queue(
+        self, actor: Actor, identities: bool = False, since: datetime | None = None
+    ) -> pd.DataFrame:
+        """What waits for a tutor, most urgent first: patient-safety corrections and
+        confidentiality flags, new and disputed corrections, flagged reviews, comments (tutors
+        only; see :mod:`reviews.moderation_queue`)."""
+        from reviews.moderation_queue import moderation_queue
+
+        return moderation_queue(self, actor, identities, since)
+
+    def audit_table(self, actor: Actor) -> pd.DataFrame:
+        """The audit log as a table, newest first (tutors only)."""
+        from reviews.moderation_queue import audit_table
+
+        return audit_table(self, actor)
 
     def calibration(self, actor: Actor | None = None, identities: bool = False) -> pd.DataFrame:
         """Per learner agreement with the tutors' reference reviews (see

@@ -37,6 +37,8 @@ ACTIONS: dict[str, Callable[[Workbook, dict[str, str], Any], object]] = {
     "weekly activity with names": lambda wb, ids, who: wb.weekly_activity(who, identities=True),
     "calibration with names": lambda wb, ids, who: wb.calibration(who, identities=True),
     "unmask": lambda wb, ids, who: wb.unmask(actor=who),
+    "moderation queue": lambda wb, ids, who: wb.moderation_queue(actor=who),
+    "audit table": lambda wb, ids, who: wb.audit_table(actor=who),
     "set the passphrase": lambda wb, ids, who: wb.set_tutor_passphrase("a long secret", who),
     **{
         f"{fmt} export with identities": (

@@ -88,9 +88,9 @@ def test_a_link_to_a_resource_opens_its_page(room: Classroom) -> None:
 
 def test_adding_a_duplicate_opens_the_existing_entry_with_a_note(room: Classroom) -> None:
     app = started(room, JUPYTERHUB_USER="ana")
-    assert app.catalogue is not None and app.adder is not None
+    assert app.catalogue is not None
     app.catalogue.add.click()
-    assert app.body.children == (app.adder.widget,)
+    assert app.adder is not None and app.body.children == (app.adder.widget,)
     app.adder.url.value = "https://en.wikipedia.org/wiki/Atrial_fibrillation"
     app.adder.submit.click()
     assert app.page is not None and app.page.resource_id == room.wiki.id
@@ -104,9 +104,10 @@ def test_adding_a_duplicate_opens_the_existing_entry_with_a_note(room: Classroom
 
 def test_reviewing_on_the_page_updates_the_summary_and_the_catalogue(room: Classroom) -> None:
     app = started(room, JUPYTERHUB_USER="cat")
-    assert app.page is not None and app.catalogue is not None
+    assert app.page is None and app.catalogue is not None  # built when first needed
     app.open(room.video.id)
     page = app.page
+    assert page is not None
     assert "2 reviews" in page.card.widget.value
     page.review_toggle.value = True
     assert page.review_form.widget.layout.display is None
@@ -186,6 +187,7 @@ def test_corrections_show_status_votes_and_let_others_change_their_vote(room: Cl
     card = ana.cards[0]
     card.reason.value = "Matches NG196."
     card.endorse.click()
+    assert "% of the class agrees, allowing for chance" in card.text.value
     assert (
         "You endorsed this" in card.my_vote.value
         and "1 endorsement · 0 disputes" in card.text.value
@@ -202,6 +204,19 @@ def test_corrections_show_status_votes_and_let_others_change_their_vote(room: Cl
     ana.show(room.video.id)
     assert "Verified by a tutor" in ana.cards[0].text.value
     assert "Checked against NG196." in ana.cards[0].text.value
+
+
+def test_without_a_corrections_summary_the_list_still_shows_status_and_votes(
+    room: Classroom, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(room.wb, "corrections_summary", None)
+    correction = room.wb.corrections(resource_id=room.video.id)[0]
+    room.wb.vote(correction.id, "cat", agree=False)
+    ana = CorrectionList(room.wb, "ana", lambda: None)
+    ana.show(room.video.id)
+    text = ana.cards[0].text.value
+    assert "Proposed" in text and "0 endorsements · 1 dispute" in text
+    assert "of the class agrees" not in text
 
 
 def test_voting_on_ones_own_correction_is_refused_by_the_workbook(room: Classroom) -> None:

@@ -127,3 +127,23 @@ def test_scores_stay_hidden_until_i_have_reviewed_when_the_tutor_says_so(tmp_pat
     assert "Score hidden until you submit your review" in meta
     assert "Provisional" not in meta and "3 out of 5" not in meta
     assert listing.query(Query(verdict="provisional"))["id"].tolist() == [room.hostile.id]
+
+
+def test_a_summary_without_the_richer_columns_still_gives_a_full_listing(
+    room: Classroom, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The columns of the first summary only: flags and open corrections are counted here."""
+    basic = [
+        "id", "url", "title", "kind", "platform", "topics", "rubric", "n_reviews", "score",
+        "score_percent", "score_min", "score_max", "verdict", "verdict_label",
+    ]  # fmt: skip
+    full = room.wb.summary()
+    monkeypatch.setattr(room.wb, "summary", lambda rubric=None: full[basic].copy())
+    listing = Listing(room.wb, "ana")
+    video = listing.row(room.video.id)
+    assert video is not None
+    assert video["flag_counts"] == {"outdated": 1} and video["n_corrections_open"] == 1
+    cat = Catalogue(listing, lambda _: None, lambda: None)
+    cat.search.value = "AF in 10"
+    assert "Flagged: outdated guidance" in cat.rows[0][1].value
+    assert "nan" not in cat.rows[0][1].value.lower()

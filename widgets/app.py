@@ -130,8 +130,6 @@ class LearnerApp:
             wait = wait_for_request
         wait()
         env = os.environ if environ is None else environ
-        if env.get("VOILA_PREHEAT") == "True":
-            self.listing.refresh()  # the kernel may have waited a while in the pool
         wanted = parse_qs(env.get("QUERY_STRING", "")).get("resource", [""])[0]
         self.hub = bool(env.get("JUPYTERHUB_USER", "").strip())
         user = identity_from(self.wb, env)
@@ -152,10 +150,11 @@ class LearnerApp:
         self.user = user
         if remember:
             self._cookie(remember_token(self.wb, user), REMEMBER_DAYS * 86400)
-        self.listing.refresh(user)
+        self.listing.refresh(user)  # also catches up with a kernel's wait in the pool
+        # Only the first screen is built now: every widget in the kernel is sent to the page
+        # when it connects, so the others are built when first needed.
         self.catalogue = Catalogue(self.listing, self.open, self.show_add)
-        self.page = ResourcePage(self.wb, self.listing, user, self.show_catalogue)
-        self.adder = AddResource(self.wb, user, self._added, self.show_catalogue)
+        self.page = self.adder = None
         self._show_who()
         if resource_id and self.listing.row(resource_id) is not None:
             self.open(resource_id)
@@ -200,13 +199,15 @@ class LearnerApp:
         self.body.children = [self.catalogue.widget]
 
     def open(self, resource_id: str) -> None:
-        assert self.page is not None
+        if self.page is None:
+            self.page = ResourcePage(self.wb, self.listing, self.user, self.show_catalogue)
         self.status.clear()
         self.page.show(resource_id)
         self.body.children = [self.page.widget]
 
     def show_add(self) -> None:
-        assert self.adder is not None
+        if self.adder is None:
+            self.adder = AddResource(self.wb, self.user, self._added, self.show_catalogue)
         self.status.clear()
         self.adder.reset()
         self.body.children = [self.adder.widget]

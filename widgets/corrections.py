@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from typing import Any
 
 import ipywidgets as W
 
@@ -18,21 +19,40 @@ from reviews.model import LIMITS, Correction, Vote
 from reviews.moderation import Decision, State
 from reviews.workbook import Workbook
 from widgets.fields import STACKED, labelled
-from widgets.format import SEVERITY_LABELS, badge, count, esc, linkify, status_label, when
+from widgets.format import (
+    SEVERITY_LABELS,
+    badge,
+    count,
+    esc,
+    linkify,
+    number,
+    status_label,
+    when,
+)
 from widgets.identifier_warning import IdentifierWarning
 from widgets.status import Status
 
 
-def statuses(wb: Workbook, corrections: list[Correction], state: State) -> dict[str, str]:
-    """Each correction's status: the corrections summary's, else the tutor's decision."""
-    out = {c.id: state.status(c.id) for c in corrections}
+def support(
+    wb: Workbook, resource_id: str, corrections: list[Correction], state: State
+) -> dict[str, dict[str, Any]]:
+    """Per correction, in the workbook's order (best supported first when it ranks them):
+    ``status`` (the tutor's decision) and, when the workbook computes them, ``agreement`` (the
+    class's weighted share agreeing) and ``agreement_lb`` (its lower bound)."""
+    rows: dict[str, dict[str, Any]] = {c.id: {"status": state.status(c.id)} for c in corrections}
     summarise = getattr(wb, "corrections_summary", None)
-    if callable(summarise) and corrections:
-        table = summarise()
-        if "status" in table.columns and "id" in table.columns:
-            given = dict(zip(table["id"], table["status"], strict=True))
-            out.update({k: str(v) for k, v in given.items() if k in out and isinstance(v, str)})
-    return out
+    if not callable(summarise) or not corrections:
+        return rows
+    ranked: dict[str, dict[str, Any]] = {}
+    for rec in summarise(resource_id).to_dict("records"):
+        if rec.get("id") in rows:
+            row = rows[rec["id"]]
+            if isinstance(rec.get("status"), str):
+                row["status"] = rec["status"]
+            row["agreement"] = number(rec.get("agreement"))
+            row["agreement_lb"] = number(rec.get("agreement_lb"))
+            ranked[rec["id"]] = row
+    return {**ranked, **rows}
 
 
 class CorrectionCard:
@@ -83,7 +103,11 @@ class CorrectionCard:
         self.widget.add_class("appraise-correction")
 
     def show(
-        self, votes: list[Vote], status: str, decision: Decision | None, names: dict[str, str]
+        self,
+        votes: list[Vote],
+        row: dict[str, Any],
+        decision: Decision | None,
+        names: dict[str, str],
     ) -> None:
         c = self.correction
         tally = Counter(v.agree for v in votes)
@@ -91,9 +115,14 @@ class CorrectionCard:
         author = names.get(c.author, "a classmate")
         if c.author == self.user:
             author += " (you)"
+        status = str(row.get("status", "proposed"))
         note = ""
         if decision is not None and decision.note:
             note = f"<p><b>Tutor's note:</b> {esc(decision.note)}</p>"
+        low = row.get("agreement_lb")
+        support = ""
+        if low is not None and low > 0:
+            support = f" · at least {low * 100:.0f}% of the class agrees, allowing for chance"
         self.text.value = (
             "<div class='appraise-card'>"
             f"<p>{badge(SEVERITY_LABELS.get(c.severity, c.severity), 'severity-' + c.severity)} "
@@ -104,7 +133,7 @@ class CorrectionCard:
             f"<p><b>Correct:</b> <span class='appraise-text'>{esc(c.correction)}</span></p>"
             f"<p><b>Evidence:</b> <span class='appraise-text'>{linkify(c.evidence)}</span></p>"
             f"{note}<p class='appraise-votes'>{esc(count(tally[True], 'endorsement'))} · "
-            f"{esc(count(tally[False], 'dispute'))}</p></div>"
+            f"{esc(count(tally[False], 'dispute'))}{esc(support)}</p></div>"
         )
         if c.author == self.user:
             return
@@ -158,13 +187,15 @@ class CorrectionList:
         """(Re)build the list for ``resource_id`` from the workbook as it is now."""
         self.resource_id = resource_id
         corrections = self.wb.corrections(resource_id=resource_id)
-        ids = {c.id for c in corrections}
+        state = self.wb.moderation()
+        rows = support(self.wb, resource_id, corrections, state)
+        by_id = {c.id: c for c in corrections}
+        corrections = [by_id[i] for i in rows]
+        ids = set(rows)
         votes: dict[str, list[Vote]] = {}
         for vote in self.wb.votes():
             if vote.correction_id in ids:
                 votes.setdefault(vote.correction_id, []).append(vote)
-        state = self.wb.moderation()
-        status = statuses(self.wb, corrections, state)
         names = self.wb.pseudonyms()
         known = {card.correction.id: card for card in self.cards}
         self.cards = [
@@ -173,7 +204,7 @@ class CorrectionList:
         ]
         for card in self.cards:
             cid = card.correction.id
-            card.show(votes.get(cid, []), status[cid], state.decisions.get(cid), names)
+            card.show(votes.get(cid, []), rows[cid], state.decisions.get(cid), names)
         self.heading.value = f"<h3>Corrections ({len(corrections)})</h3>" + (
             "" if corrections else "<p>No corrections yet. Spotted an error? Suggest one.</p>"
         )

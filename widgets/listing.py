@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from reviews.model import FLAGS, Review
 from reviews.rubric import RESERVED_VERDICTS
 from widgets.format import number
 
@@ -88,10 +89,7 @@ class Listing:
         ids = frame["id"]
         reviews = wb.reviews()
         mine = {r.resource_id for r in reviews if r.reviewer == self.user}
-        flags: dict[str, Counter[str]] = {}
-        for review in reviews:
-            if review.rubric == self.rubric.id and review.flags:
-                flags.setdefault(review.resource_id, Counter()).update(review.flags)
+        flags = self._flags(frame, reviews)
         state = wb.moderation()
         corrections = wb.corrections()
         resource_of = {c.id: c.resource_id for c in corrections}
@@ -130,6 +128,22 @@ class Listing:
             + frame["topics"].fillna("")
         ).str.lower()
         return frame
+
+    def _flags(self, frame: pd.DataFrame, reviews: list[Review]) -> dict[str, dict[str, int]]:
+        """How many reviewers raised each flag, per resource: the summary's ``flag_<flag>``
+        counts when it has them, else counted from the reviews."""
+        columns = [f"flag_{flag}" for flag in FLAGS]
+        if all(c in frame.columns for c in columns):
+            counts = frame[columns].fillna(0).to_numpy()
+            return {
+                rid: {flag: int(n) for flag, n in zip(FLAGS, row, strict=True) if n > 0}
+                for rid, row in zip(frame["id"], counts, strict=True)
+            }
+        out: dict[str, Counter[str]] = {}
+        for review in reviews:
+            if review.rubric == self.rubric.id and review.flags:
+                out.setdefault(review.resource_id, Counter()).update(review.flags)
+        return {rid: dict(c) for rid, c in out.items()}
 
     # -- what the filters offer -------------------------------------------------------------
 

@@ -119,7 +119,8 @@ CSS = """
   background: #8ab4f8; border-radius: 0.35rem; }
 .appraise-app .appraise-interval-mark { position: absolute; top: -0.2rem; width: 0.25rem;
   height: 1.1rem; margin-left: -0.125rem; background: var(--ap-text); border-radius: 2px; }
-.appraise-app .appraise-embed { position: relative; width: 100%; margin: 0.4rem 0; }
+.appraise-app .appraise-embed { position: relative; width: 100%; max-width: 40rem;
+  margin: 0.4rem 0; }
 .appraise-app .appraise-embed iframe { width: 100%; border: 1px solid var(--ap-border);
   border-radius: 8px; background: #fff; }
 .appraise-app .appraise-embed-youtube iframe { aspect-ratio: 16 / 9; height: auto; }

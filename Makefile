@@ -29,8 +29,9 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix reviews widgets tests benchmarks
 	$(VENV)/bin/ruff format reviews widgets tests benchmarks
 
-bench: $(VENV)/.installed  ## Run the benchmarks and rewrite benchmarks/README.md
+bench: $(VENV)/.installed  ## Run the benchmarks and rewrite their reports in benchmarks/
 	$(PY) benchmarks/bench_storage.py
+	$(PY) benchmarks/bench_dashboard.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .ruff_cache

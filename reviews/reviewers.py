@@ -34,7 +34,7 @@ REVIEWER_COLUMNS = [
     "down_weighted",
     "why",
 ]
-DOWN_WEIGHTED = 0.5  # less than half the say of a typical learner
+DOWN_WEIGHTED = 0.35  # about a third of a typical learner's say, or less
 FLAT_SLOPE = 0.35  # scores that barely follow quality
 STEADY = 3  # reviews needed before a pattern is called a pattern
 

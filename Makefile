@@ -32,6 +32,7 @@ lint: $(VENV)/.installed
 bench: $(VENV)/.installed  ## Run the benchmarks and rewrite their reports in benchmarks/
 	$(PY) benchmarks/bench_storage.py
 	$(PY) benchmarks/bench_dashboard.py
+	$(PY) benchmarks/bench_aggregation.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .ruff_cache

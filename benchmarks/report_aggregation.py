@@ -134,8 +134,9 @@ def _targets(
     )
     if "1M" in speed:
         t = statistics.median(speed["1M"]["recompute"])
-        lines.append(f"| full recompute over 1,000,000 reviews <= 2 s | {t:.2f} s (median) | "
-                     f"{_met(t <= 2)} |")  # fmt: skip
+        cpu = statistics.median(speed["1M"]["recompute cpu"])
+        lines.append(f"| full recompute over 1,000,000 reviews <= 2 s | {t:.2f} s wall-clock, "
+                     f"{cpu:.2f} s CPU (medians) | {_met(t <= 2)} |")  # fmt: skip
     t = statistics.median(speed["classroom"]["recompute"])
     lines.append(f"| a 30-learner classroom (~3,000 reviews) <= 100 ms | {1000 * t:.0f} ms "
                  f"(median) | {_met(t <= 0.1)} |")  # fmt: skip
@@ -158,7 +159,7 @@ def _design() -> list[str]:
         "",
         "- **platform**: 2,000 resources, 600 reviewers, heavy-tailed review counts (about 70 % "
         "of resources have three reviews or fewer) and Pareto reviewer activity;",
-        "- **class**: 30 learners who each review most of 100 resources (about 3,000 reviews).",
+        "- **class**: 30 learners who each review 95 % of 100 resources (about 2,850 reviews).",
         "",
         "Reviewers are honest (bias ~ N(0, 0.35 stars), own noise level) unless a scenario plants "
         "others: `biased` (±1 star on top), `central` (squeeze toward the middle), `lazy` (always "
@@ -301,19 +302,21 @@ def _speed(speed: dict[str, dict[str, list[float]]]) -> list[str]:
         "stored records into that table, or the flag and correction counts of "
         "`Workbook.summary()`: those are measured apart below. The bare pandas "
         "`groupby(resource).mean()` of the same table, in the same run, is the reference. "
-        "Medians over repeats, interleaved.",
+        "Medians over repeats, interleaved, after one untimed warm-up run; *CPU time* is what "
+        "the recompute itself used (numpy runs it on one core), which other processes on a "
+        "shared machine do not inflate the way they inflate wall-clock time.",
         "",
-        "| workload | reviews | groupby mean | recompute | ratio |",
-        "|---|---:|---:|---:|---:|",
+        "| workload | reviews | groupby mean | recompute | recompute, CPU time | ratio |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for name in ("1M", "classroom"):
         if name not in speed:
             continue
         s = speed[name]
-        size = int(s["size"][0]) if "size" in s else 3000
+        size = int(s["size"][0])
         ratio = statistics.median(s["recompute"]) / statistics.median(s["groupby mean"])
         lines.append(f"| {name} | {size:,} | {_ms(s['groupby mean'])} | {_ms(s['recompute'])} | "
-                     f"{ratio:.0f}x |")  # fmt: skip
+                     f"{_ms(s['recompute cpu'])} | {ratio:.0f}x |")  # fmt: skip
     for name in ("1M", "classroom"):
         if name in speed:
             s = speed[name]
@@ -321,17 +324,24 @@ def _speed(speed: dict[str, dict[str, list[float]]]) -> list[str]:
                                                             "model fit"))  # fmt: skip
             lines += ["", f"{name}, where the time goes (one run): {parts}; "
                       f"{int(s['iterations'][0])} iterations."]  # fmt: skip
-    disk = speed.get("classroom from disk")
-    if disk:
+    disks = [(k, v) for k, v in speed.items() if k.endswith("from disk")]
+    if disks:
+        names = [k.removesuffix(" from disk") for k, _ in disks]
+        sizes = " | ".join(f"{name} ({int(v['size'][0]):,} reviews)" for name, (_, v) in
+                           zip(names, disks, strict=True))  # fmt: skip
+        steps = [k for k in disks[0][1] if k != "size"]
         lines += [
             "",
-            "From disk (the classroom written as a real TinyDB workbook, one shard per learner; "
-            "the operating system's file cache is warm):",
+            "From disk: the simulated class (and a 1,000-learner course) written as a real "
+            "TinyDB workbook, one shard per learner, then read by a freshly opened `Workbook` "
+            "(the operating system's file cache is warm). `summary` includes everything: "
+            "turning stored records into tables, the model, flags and corrections.",
             "",
-            "| step | time |",
-            "|---|---:|",
-            *[f"| `{k}` | {_ms(v)} |" for k, v in disk.items()],
+            f"| step | {sizes} |",
+            "|---|" + "---:|" * len(disks),
         ]
+        for step in steps:
+            lines.append(f"| `{step}` | " + " | ".join(_ms(v[step]) for _, v in disks) + " |")
     lines.append("")
     return lines
 
@@ -349,6 +359,16 @@ def _notes() -> list[str]:
         "- A reviewer with one or two reviews cannot be told apart from an honest one: in the "
         "platform workload spammers and lazy raters with few reviews keep their say, which "
         "bounds what any method can gain there.",
+        "- Where targets are missed it is in the classroom, and the classroom table shows why: "
+        "when everyone reviews everything, every estimate shares the class's average bias. "
+        "With 30 learners it is unknown to about 0.35/sqrt(30) = 0.06 star (more with 30 % "
+        "strongly biased learners), and only tutor reviews can pin it down. The mean carries "
+        "the same error, so on a given class either may be luckier; with the level taken off, "
+        "the model tells resources apart better than the mean on every seed. Strongly biased "
+        "reviewers cost the mean little in a classroom (their biases largely cancel on each "
+        "resource), so there is less to win than the 20 % target asks.",
+        "- Speed on a shared machine: the recompute's minimum is the machine's own speed, the "
+        "median includes what other processes took; the load average is in the machine table.",
         "- Interval widths include a factor (1.15, `reviews/aggregate.py`) calibrated on these "
         "same simulations (both families), because mean-field posteriors are too narrow: the "
         "coverage table checks it scenario by scenario, but it is not an independent test.",

@@ -46,7 +46,7 @@ class Scenario:
     brigades: int = 0  # groups of BRIGADE_SIZE accounts
     family: str = "gaussian"
     gold: float = 0.03  # share of resources a tutor reviewed
-    dense: bool = False  # a classroom: every learner reviews a large share of the catalogue
+    dense: bool = False  # a classroom: each learner reviews each resource with a probability
 
 
 BRIGADE_SIZE = 8
@@ -72,9 +72,11 @@ def simulate(scenario: Scenario, seed: int) -> Simulated:
     n_rev = scenario.reviewers
     kinds = _kinds(rng, n_rev, scenario.mix)
     activity = rng.pareto(1.2, n_rev) + 1.0
-    if scenario.dense:
-        activity = np.ones(n_rev)
-    u, v = _assign(rng, counts, activity)
+    if scenario.dense:  # a classroom: every learner reviews each resource with probability p
+        share = min(1.0, scenario.reviews_per_resource / n_rev)
+        u, v = np.nonzero(rng.random((n_res, n_rev)) < share)
+    else:
+        u, v = _assign(rng, counts, activity)
 
     bias = rng.normal(0.0, 0.35 / 4, n_rev)
     bias[kinds == "biased"] += rng.choice([-0.25, 0.25], (kinds == "biased").sum())
@@ -141,9 +143,7 @@ def simulate(scenario: Scenario, seed: int) -> Simulated:
 
 def _heavy_tailed_counts(rng: np.random.Generator, n: int, mean: float, dense: bool) -> np.ndarray:
     """Log-normal counts, about 70 % at three or fewer when the mean is 3 (most resources are
-    seen by few; a few by many). A classroom is dense: every resource gets many reviews."""
-    if dense:
-        return rng.poisson(mean, n).clip(1)
+    seen by few; a few by many). (A classroom is drawn apart: see ``simulate``.)"""
     sigma = 1.1
     raw = rng.lognormal(np.log(mean) - sigma**2 / 2, sigma, n)
     return np.maximum(1, np.round(raw)).astype(int)

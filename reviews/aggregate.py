@@ -15,7 +15,7 @@ score, 1 = its highest), with priors
     b[v] ~ N(0, 1/eta0)       bias: harsh < 0 < lenient
     a[v] ~ mixture            slope: 1 follows quality, 0 ignores it (a constant or random
                               rater), 0.5 squeezes every score toward the middle; most
-                              reviewers near 1, some near 0 (see :func:`_slopes`)
+                              reviewers near 1, some near 0 (see :func:`reviews.priors.slopes`)
     tau[v] ~ Gamma(shape0, shape0 * noise^2)   precision: how consistent they are
 
 Why the slope: without it, a reviewer who always gives 4 stars looks consistent (their
@@ -46,6 +46,22 @@ import numpy.typing as npt
 import pandas as pd
 
 from reviews.coordination import detect
+from reviews.priors import (
+    BIAS_SD,
+    DEFAULT_BIAS_SD,
+    DEFAULT_NOISE_SD,
+    DEFAULT_QUALITY_SD,
+    FOLLOW_SHARE,
+    MIN_FOR_EB,
+    QUALITY_SD,
+    TAU_SHAPE,
+    initial_noise,
+    initial_quality_var,
+    middle_mean,
+    precision_shape,
+    slopes,
+    spread,
+)
 from reviews.stats import truncated_normal_moments
 
 Floats = npt.NDArray[np.float64]
@@ -53,17 +69,6 @@ Ints = npt.NDArray[np.intp]
 Bools = npt.NDArray[np.bool_]
 
 TUTOR_SD = 0.05  # a tutor's noise, as a share of the rubric's range, before rounding
-FOLLOW_SD = 0.15  # spread of the slopes of reviewers who follow quality (around 1)
-STRAY = (0.5, 0.5)  # mean and spread of the slopes of those who do not (lazy, random)
-FOLLOW_SHARE = 0.9  # prior share of reviewers who follow quality, until estimated
-TAU_SHAPE = 2.0  # default shape of the precision prior (worth about four reviews' residuals)
-SHAPE_BOUNDS = (1.0, 10.0)  # its estimated shape: from very different to much alike
-QUALITY_SD = (0.03, 0.5)  # bounds on the estimated spread of true quality
-BIAS_SD = (0.02, 0.3)  # bounds on the estimated spread of reviewer biases
-DEFAULT_QUALITY_SD = 0.2  # used until there are enough resources to estimate it
-DEFAULT_NOISE_SD = 0.15  # used until there are enough repeated reviews to estimate it
-DEFAULT_BIAS_SD = 0.1  # used until enough learners have 5+ reviews (0.4 stars)
-MIN_FOR_EB = 5  # values needed before a spread is estimated from the workbook
 NOISE_SAMPLE = 50_000  # residuals used for the robust noise estimate (a median)
 # Mean-field posteriors are too narrow (Bishop 2006, Pattern Recognition and Machine Learning,
 # section 10.1.2), and star scales add rounding that a Gaussian only approximates: intervals
@@ -123,7 +128,10 @@ def fit(
         return model.empty()
     iterations = 0
     for iterations in range(1, max_iterations + 1):
-        if model.step(impute=iterations > 1) < tol and iterations > 2:
+        # Censored scores are re-imputed every round at first, then every other round: the
+        # imputations settle early and cost a tenth of a round (the fixed point is the same).
+        impute = 1 < iterations <= 4 or iterations % 2 == 0
+        if model.step(impute=impute) < tol and iterations > 2:
             break
     return model.result(iterations)
 
@@ -144,11 +152,13 @@ class _Model:
         self.n_u = np.bincount(u, minlength=n_resources).astype(float)
         self.n_v = np.bincount(v, minlength=n_reviewers).astype(float)
         self.steady = self.learner & (self.n_v >= 3)  # enough reviews to say how they rate
-        self.others = self.n_u[u] >= 2  # reviews of resources someone else reviewed too
-        self.known = self.learner & (self.n_v >= 5)
+        self.others_f = (self.n_u[u] >= 2).astype(float)  # resources someone else reviewed
+        self.sign_r = 1 - 2 * self.others_f
+        self.known = np.flatnonzero(self.learner & (self.n_v >= 5))
         several = np.flatnonzero(~tutor[v] & (self.n_v[v] >= 3))
         self.sample = several[:: max(1, len(several) // NOISE_SAMPLE)]
-        self.well = self.n_u >= 3 if (self.n_u >= 3).sum() >= MIN_FOR_EB else self.n_u > 0
+        well = self.n_u >= 3 if (self.n_u >= 3).sum() >= MIN_FOR_EB else self.n_u > 0
+        self.well = np.flatnonzero(well)
         censor = step is not None and step <= 0.25 + 1e-9
         self.top = np.flatnonzero(x >= 1 - 1e-9) if censor else np.zeros(0, dtype=np.intp)
         self.bottom = np.flatnonzero(x <= 1e-9) if censor else np.zeros(0, dtype=np.intp)
@@ -163,11 +173,11 @@ class _Model:
         self.v_s = np.zeros(n_resources)
         self.m_b, self.v_b = np.zeros(n_reviewers), np.zeros(n_reviewers)
         self.m_a, self.v_a = np.ones(n_reviewers), np.zeros(n_reviewers)
-        self.noise2 = _initial_noise(self.y, self.m_s[u], self.n_u[u]) if len(x) else 0.0
+        self.noise2 = initial_noise(self.y, self.m_s[u], self.n_u[u]) if len(x) else 0.0
         # A tutor is careful, but gives whole points too: rounding adds step^2 / 12.
         self.tutor_tau = 1 / (TUTOR_SD**2 + (step or 0.0) ** 2 / 12)
         self.tau = np.where(tutor, self.tutor_tau, 1 / max(self.noise2, 1e-12))
-        self.gamma0 = 1 / _initial_quality_var(self.m_s, self.n_u, self.noise2)
+        self.gamma0 = 1 / initial_quality_var(self.m_s, self.n_u, self.noise2)
         self.eta0 = 1 / DEFAULT_BIAS_SD**2
         self.follow = FOLLOW_SHARE
         self.shape0 = TAU_SHAPE
@@ -204,15 +214,14 @@ class _Model:
         self.v_b = np.where(learner, 1 / prec_b, 0.0)
         sum_y = sum_y - n_v * self._recentre(say, s_r)
 
-        # Slope: regression of the reviewer's scores on quality (see _slopes).
+        # Slope: regression of the reviewer's scores on quality (see reviews.priors.slopes).
         vs_r = self.v_s[u]
         sum_s2 = _sum(v, s_r * s_r + vs_r, nv_)
         sum_sb = _sum(v, s_r * y, nv_) - self.m_b * sum_s  # sum s (y - b)
-        m_a, v_a, self.follow = _slopes(tau * sum_s2, tau * sum_sb, self.follow)
+        m_a, v_a, self.follow = slopes(tau * sum_s2, tau * sum_sb, self.follow)
         self.m_a = np.where(learner, m_a, 1.0)
         self.v_a = np.where(learner, v_a, 0.0)
-        c = self._rescale()
-        s_r, vs_r = s_r * c, vs_r * (c * c)
+        c = self._rescale()  # s was rescaled by c: folded into per-reviewer factors below
         sum_s, sum_s2 = sum_s * c, sum_s2 * (c * c)
 
         # Precision: Gamma posterior from the expected squared residuals, which include the
@@ -223,27 +232,39 @@ class _Model:
         # estimate toward their own score, looks consistent, gets a larger say, and so on,
         # until one reviewer decides everything. Leave-one-out in closed form: with leverage
         # h = w a^2 v_s, the residual is resid / (1 - h), and E[its square] = noise^2 +
-        # a^2 v_s / (1 - h), so that variance is taken off rather than added.
-        a_r = self.m_a[v]
-        resid = y - self.m_b[v] - a_r * s_r
-        lev = np.where(self.others, np.minimum((say * (self.m_a**2 + self.v_a))[v] * vs_r,
-                                               0.99), 0.0)  # fmt: skip
-        loo = resid / (1 - lev)
-        point2 = loo * loo
-        variance = a_r * a_r * vs_r * np.where(self.others, -1 / (1 - lev), 1.0)
-        ss = (np.bincount(v, point2 + variance, nv_) + self.v_a * sum_s2 + n_v * self.v_b
-              + self.extra_v)  # fmt: skip
-        ss = np.maximum(ss, 0.05 * n_v * self.noise2)  # a reviewer is never noiseless
+        # a^2 v_s / (1 - h), so that variance is taken off rather than added. (In-place
+        # arithmetic: at a million reviews, fresh temporaries cost as much as the sums.)
+        a_c = self.m_a * c  # the slope in the units s_r and vs_r are still in
+        resid = self.m_b[v]
+        np.subtract(y, resid, out=resid)
+        loo = a_c[v]
+        loo *= s_r
+        resid -= loo  # y - b - a s
+        keep = (say * (self.m_a**2 + self.v_a) * (c * c))[v]
+        keep *= vs_r
+        np.minimum(keep, 0.99, out=keep)
+        keep *= self.others_f
+        np.subtract(1.0, keep, out=keep)  # 1 - h; 1 where nobody else reviewed the resource
+        np.divide(resid, keep, out=loo)
+        point2 = np.multiply(loo, loo, out=loo)
+        variance = (a_c * a_c)[v]
+        variance *= vs_r
+        variance /= keep
+        variance *= self.sign_r  # taken off (shared) or added (alone)
         sample = self.sample
         if len(sample) >= MIN_FOR_EB:
             # Median / 0.455 (the median of a chi-square(1)), so spammers cannot inflate it,
             # plus the mean posterior variance the residuals do not show.
             i, j = v[sample], u[sample]
-            spread = (variance[sample] + self.v_a[i] * (self.m_s[j] ** 2 + self.v_s[j])
+            hidden = (variance[sample] + self.v_a[i] * (self.m_s[j] ** 2 + self.v_s[j])
                       + self.v_b[i] + self.extra[sample])  # fmt: skip
-            noise2 = np.median(point2[sample]) / 0.455 + np.mean(spread)
+            noise2 = np.median(point2[sample]) / 0.455 + np.mean(hidden)
             self.noise2 = float(np.clip(noise2, 0.02**2, 0.5**2))
-        self.shape0 = _precision_shape(ss, n_v, self.steady, self.shape0)
+        point2 += variance
+        ss = (np.bincount(v, point2, nv_) + self.v_a * sum_s2 + n_v * self.v_b
+              + self.extra_v)  # fmt: skip
+        ss = np.maximum(ss, 0.05 * n_v * self.noise2)  # a reviewer is never noiseless
+        self.shape0 = precision_shape(ss, n_v, self.steady, self.shape0)
         shape = self.shape0 + n_v / 2
         self.tau = np.where(
             self.tutor, self.tutor_tau, shape / (self.shape0 * self.noise2 + ss / 2)
@@ -259,9 +280,9 @@ class _Model:
         # data separate them (resources with 3+ reviews, learners with 5+ reviews).
         well, sure = self.well, self.known
         second_s = self.m_s[well] ** 2 + self.v_s[well]
-        self.gamma0 = 1 / _spread(second_s, QUALITY_SD, DEFAULT_QUALITY_SD)
+        self.gamma0 = 1 / spread(second_s, QUALITY_SD, DEFAULT_QUALITY_SD)
         second_b = self.m_b[sure] ** 2 + self.v_b[sure]
-        self.eta0 = 1 / _spread(second_b, BIAS_SD, DEFAULT_BIAS_SD)
+        self.eta0 = 1 / spread(second_b, BIAS_SD, DEFAULT_BIAS_SD)
         moved = np.abs(self.level + self.m_s - previous)
         k = int(0.999 * (len(moved) - 1))
         return float(np.partition(moved, k)[k])
@@ -318,7 +339,7 @@ class _Model:
         compresses every estimate toward the middle. Returns the factor applied to s."""
         if self.steady.sum() < MIN_FOR_EB:
             return 1.0
-        c = _middle_mean(self.m_a[self.steady])
+        c = middle_mean(self.m_a[self.steady])
         if c <= 0.2:  # a class of constant raters has no scale to speak of
             return 1.0
         self.m_a = np.where(self.learner, self.m_a / c, 1.0)
@@ -375,101 +396,6 @@ class _Model:
 def _sum(index: Ints, weights: Floats, n: int) -> Floats:
     """Sums of ``weights`` per value of ``index`` (``np.bincount``, typed as floats)."""
     return np.bincount(index, weights, n).astype(np.float64, copy=False)
-
-
-def _initial_noise(y: Floats, mean_r: Floats, n_r: Floats) -> float:
-    """Pooled within-resource variance (with the n/(n-1) correction) as a first guess of the
-    typical reviewer's noise; the default when too few resources have two reviews."""
-    several = n_r >= 2
-    if several.sum() < MIN_FOR_EB:
-        return DEFAULT_NOISE_SD**2
-    dev2 = (y[several] - mean_r[several]) ** 2 * n_r[several] / (n_r[several] - 1)
-    return float(np.clip(np.median(dev2) / 0.455, 0.02**2, 0.5**2))
-
-
-def _initial_quality_var(m_s: Floats, n_u: Floats, noise2: float) -> float:
-    """Between-resource variance by moments (variance of means minus their sampling noise)."""
-    reviewed = n_u > 0
-    if reviewed.sum() < MIN_FOR_EB:
-        return DEFAULT_QUALITY_SD**2
-    var = float(np.var(m_s[reviewed]) - np.mean(noise2 / n_u[reviewed]))
-    return float(np.clip(var, QUALITY_SD[0] ** 2, QUALITY_SD[1] ** 2))
-
-
-def _slopes(data_prec: Floats, data_sum: Floats, follow: float) -> tuple[Floats, Floats, float]:
-    """Posterior mean and variance of every reviewer's slope, and the share who follow quality.
-
-    The prior is a mixture: most reviewers follow quality (slope 1 +- FOLLOW_SD), some do not
-    (STRAY: lazy or random raters, slope near 0). A single wide prior would let every honest
-    reviewer's slope wander with the noise of a few reviews, and weights (tau * a^2) would vary
-    for nothing; a single narrow one would never let a lazy rater's slope reach 0. Each
-    component is conjugate given the data's own estimate (sum / precision); the reviewer's
-    posterior is the mixture weighted by how well each component explains that estimate,
-    moment-matched to one Gaussian, kept at or above 0 so that a reviewer who rates against
-    the class loses their say instead of being inverted. The share is an EM update."""
-    safe = np.maximum(data_prec, 1e-12)
-    own = data_sum / safe  # the slope the reviewer's data alone suggest
-    means, variances, evidence = [], [], []
-    for centre, sd, share in ((1.0, FOLLOW_SD, follow), (STRAY[0], STRAY[1], 1 - follow)):
-        prec = 1 / sd**2 + data_prec
-        means.append((centre / sd**2 + data_sum) / prec)
-        variances.append(1 / prec)
-        spread = sd**2 + 1 / safe
-        evidence.append(share * np.exp(-((own - centre) ** 2) / (2 * spread)) / np.sqrt(spread))
-    total = evidence[0] + evidence[1]
-    r = np.where(total > 0, evidence[0] / np.where(total > 0, total, 1), follow)
-    mean = r * means[0] + (1 - r) * means[1]
-    second = r * (variances[0] + means[0] ** 2) + (1 - r) * (variances[1] + means[1] ** 2)
-    new_follow = float(np.clip(np.mean(r), 0.5, 0.99)) if len(r) else follow
-    return np.maximum(mean, 0.0), np.maximum(second - mean**2, 1e-12), new_follow
-
-
-def _precision_shape(ss: Floats, n_v: Floats, steady: Bools, previous: float) -> float:
-    """Empirical Bayes for how alike reviewers' precisions are: the shape of their Gamma prior.
-
-    Each reviewer's mean squared residual r = ss / n is their noise variance times a
-    chi-square(n) / n, whose log has variance trigamma(n / 2); what the robust spread of
-    log r across reviewers has beyond that is the real spread of log noise variances, and a
-    Gamma(shape) precision has log-variance trigamma(shape) ~ 1/shape + 1/(2 shape^2). In a
-    class of equally careful reviewers the shape is large and everyone keeps an equal say
-    (estimating precisions one by one would only add noise to the weights); with spammers or
-    uneven care it is small and each reviewer's own record counts. The interquartile range
-    keeps a few spammers from deciding it for everyone."""
-    if steady.sum() < MIN_FOR_EB:
-        return previous
-    n = n_v[steady]
-    log_r = np.log(np.maximum(ss[steady] / n, 1e-12))
-    q1, q3 = np.quantile(log_r, [0.25, 0.75])
-    half = n / 2
-    sampling = np.mean(1 / half + 1 / (2 * half**2) + 1 / (6 * half**3))  # trigamma(n/2)
-    spread = ((q3 - q1) / 1.349) ** 2 - sampling
-    if spread <= 1 / SHAPE_BOUNDS[1]:
-        return SHAPE_BOUNDS[1]
-    shape = (1 + np.sqrt(1 + 2 * spread)) / (2 * spread)  # solves 1/a + 1/(2a^2) = spread
-    return float(np.clip(shape, *SHAPE_BOUNDS))
-
-
-def _middle_mean(values: Floats, weights: Floats | None = None) -> float:
-    """Weighted mean of the middle half of ``values`` (by weight): robust like a median, but
-    it moves smoothly as the values do, and it averages more of them."""
-    w = np.ones(len(values)) if weights is None else weights
-    order = np.argsort(values, kind="stable")
-    share = w[order] / w.sum()
-    cum = np.cumsum(share)
-    kept = order[(cum >= 0.25) & (cum - share <= 0.75)]  # overlapping the middle half
-    return float(np.average(values[kept], weights=w[kept])) if w[kept].sum() > 0 else 0.0
-
-
-def _spread(second_moments: Floats, bounds: tuple[float, float], default: float) -> float:
-    """EM update of a prior variance (the mean posterior second moment), winsorised at ten
-    times the median (about 4.5 variances for Gaussian values; 97 % of the mean kept) so that a
-    few extreme reviewers (trolls, lazy raters with large biases) do not widen the prior for
-    everyone; bounded, and ``default`` with too few values."""
-    if len(second_moments) < MIN_FOR_EB:
-        return default**2
-    cap = 10 * float(np.median(second_moments))
-    var = float(np.mean(np.minimum(second_moments, cap)))
-    return float(np.clip(var, bounds[0] ** 2, bounds[1] ** 2))
 
 
 @dataclass(frozen=True)

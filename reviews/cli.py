@@ -237,12 +237,20 @@ def check(workbook: Path) -> None:
     type=click.IntRange(10),
     help="Seconds after which the kernel of a closed dashboard tab is stopped.",
 )
-def serve(workbook: Path, port: int, host: str, cull_idle_timeout: int) -> None:
-    """Serve the dashboards with Voila (the learner dashboard is at /)."""
+@click.option(
+    "--dashboard",
+    type=click.Choice(["learner", "tutor", "summaries"]),
+    default="learner",
+    show_default=True,
+    help="Which dashboard to serve at /: learners', tutors' (moderation, participation, "
+    "calibration, export) or the read-only class summaries. Run one server per dashboard.",
+)
+def serve(workbook: Path, port: int, host: str, cull_idle_timeout: int, dashboard: str) -> None:
+    """Serve a dashboard with Voila (the learner dashboard at / unless --dashboard says)."""
     from reviews.serve import serve as run
 
     wb = open_workbook(workbook)
-    run(wb, host=host, port=port, cull_idle_timeout=cull_idle_timeout)
+    run(wb, host=host, port=port, cull_idle_timeout=cull_idle_timeout, dashboard=dashboard)
 
 
 @cli.command(epilog="Example:  appraise demo demo-workbook/")

@@ -25,6 +25,7 @@ from reviews.workbook import Workbook
 CULL_INTERVAL_S = 60
 POOL_ENV = "APPRAISE_KERNEL_POOL"
 DEFAULT_POOL = 2  # two learners can open the page at once without a cold start
+DASHBOARDS = ("learner", "tutor", "summaries")  # notebooks/<name>.ipynb, served at /
 
 
 def kernel_pool(environ: dict[str, str] | None = None) -> int:
@@ -50,10 +51,16 @@ def notebooks_dir() -> Path:
 
 
 def voila_command(
-    host: str, port: int, cull_idle_timeout: int, pool: int = DEFAULT_POOL
+    host: str,
+    port: int,
+    cull_idle_timeout: int,
+    pool: int = DEFAULT_POOL,
+    dashboard: str = "learner",
 ) -> list[str]:
-    """The Voila command line: the learner dashboard at ``/``, culling of idle kernels on,
-    ``pool`` preheated kernels."""
+    """The Voila command line: one dashboard (the learner's by default) at ``/``, culling of
+    idle kernels on, ``pool`` preheated kernels."""
+    if dashboard not in DASHBOARDS:
+        raise ValidationError(f"unknown dashboard {dashboard!r}; choose {', '.join(DASHBOARDS)}")
     preheat = [
         "--VoilaConfiguration.preheat_kernel=True",
         f"--VoilaConfiguration.default_pool_size={pool}",
@@ -62,7 +69,7 @@ def voila_command(
         sys.executable,
         "-m",
         "voila",
-        str(notebooks_dir() / "learner.ipynb"),
+        str(notebooks_dir() / f"{dashboard}.ipynb"),
         f"--Voila.ip={host}",
         f"--port={port}",
         "--no-browser",
@@ -87,12 +94,16 @@ def check_port_free(host: str, port: int) -> None:
 
 
 def serve(wb: Workbook, host: str = "127.0.0.1", port: int = 8866,
-          cull_idle_timeout: int = 900) -> None:  # fmt: skip
+          cull_idle_timeout: int = 900, dashboard: str = "learner") -> None:  # fmt: skip
     """Replace this process with Voila serving ``wb`` (kernels find it in APPRAISE_WORKBOOK)."""
-    command = voila_command(host, port, cull_idle_timeout, kernel_pool())
+    command = voila_command(host, port, cull_idle_timeout, kernel_pool(), dashboard)
     check_port_free(host, port)
     env = dict(os.environ, APPRAISE_WORKBOOK=str(wb.path.resolve()))
     shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
-    print(f"Serving {wb.config.title!r} ({wb.path}) at http://{shown}:{port}/", flush=True)
+    print(
+        f"Serving the {dashboard} dashboard of {wb.config.title!r} ({wb.path}) at "
+        f"http://{shown}:{port}/",
+        flush=True,
+    )
     print(f"Learners join with the code {wb.config.join_code}. Stop with Ctrl+C.", flush=True)
     os.execve(sys.executable, command, env)

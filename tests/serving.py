@@ -60,11 +60,13 @@ class Server:
 
 
 @contextmanager
-def served(workbook: Path, timeout: float = 90.0) -> Iterator[Server]:
-    """Run `appraise serve` on a free port; yield it once Voila says it is running."""
+def served(workbook: Path, timeout: float = 90.0, dashboard: str = "learner") -> Iterator[Server]:
+    """Run `appraise serve` (of ``dashboard``) on a free port; yield it once Voila says it is
+    running."""
     port = free_port()
     appraise = Path(sys.executable).with_name("appraise")
-    command = [str(appraise), "serve", "--workbook", str(workbook), "--port", str(port)]
+    command = [str(appraise), "serve", "--workbook", str(workbook), "--port", str(port),
+               "--dashboard", dashboard]  # fmt: skip
     env = {k: v for k, v in os.environ.items() if k != "APPRAISE_WORKBOOK"}
     proc = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env

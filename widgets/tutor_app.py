@@ -1,0 +1,167 @@
+"""The tutor dashboard: moderation queue, audit log, participation, calibration, export.
+
+Like :mod:`widgets.app`, built in two steps for preheated kernels: :meth:`TutorApp.from_environment`
+opens the workbook before anyone asks; :meth:`TutorApp.start` waits for the request and only
+then reads who it is. Under JupyterHub the hub's user name decides (a learner gets a polite
+refusal); standalone, a tutor signs in with their name and the tutor passphrase. Nothing about
+the workbook's learners becomes a widget before that, because the browser receives the state
+of every widget the kernel holds. Every action is re-checked by the workbook itself.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable, Mapping
+
+import ipywidgets as W
+
+from reviews.errors import AppraiseError
+from reviews.workbook import Workbook
+from widgets.app import Unavailable
+from widgets.audit_log import AuditLog
+from widgets.calibration_view import CalibrationView
+from widgets.export_panel import ExportPanel
+from widgets.fields import close_tree
+from widgets.format import esc
+from widgets.moderation import ModerationQueue
+from widgets.participation_view import ParticipationView
+from widgets.status import Status
+from widgets.summaries_view import SummariesView
+from widgets.theme import stylesheet
+from widgets.tutor_sign_in import REFUSAL, TutorSignIn
+from widgets.tutor_theme import tutor_stylesheet
+
+SECTIONS: dict[str, tuple[str, Callable[[Workbook, str], object]]] = {
+    "queue": ("Moderation", ModerationQueue),
+    "audit": ("Audit log", AuditLog),
+    "participation": ("Participation", ParticipationView),
+    "calibration": ("Calibration", CalibrationView),
+    "summaries": ("Summaries", SummariesView),
+    "export": ("Export", ExportPanel),
+}
+
+
+def open_from_environment(
+    build: Callable[[Workbook], object], environ: Mapping[str, str] | None = None
+) -> object:
+    """``build(workbook)`` for ``APPRAISE_WORKBOOK``, or an :class:`Unavailable` page."""
+    env = os.environ if environ is None else environ
+    location = env.get("APPRAISE_WORKBOOK")
+    if not location:
+        return Unavailable(
+            "No workbook is set: start the dashboards with "
+            "`appraise serve --workbook DIR` (or set APPRAISE_WORKBOOK)."
+        )
+    try:
+        return build(Workbook.open(location))
+    except AppraiseError as exc:
+        return Unavailable(f"The workbook cannot be opened: {exc}")
+    except Exception as exc:  # a bug: say so on the page, leave the details in the log
+        traceback.print_exception(exc, file=sys.__stderr__)
+        return Unavailable(
+            "The dashboard could not start because of a problem on our side; the details are "
+            "in the log of `appraise serve`."
+        )
+
+
+class TutorApp:
+    """The tutor dashboard for one browser tab."""
+
+    def __init__(self, wb: Workbook) -> None:
+        self.wb = wb
+        self.user = ""
+        self.hub = False
+        self.status = Status()
+        self.title = W.HTML(f"<h1>{esc(wb.config.title)}: tutors</h1>")
+        self.who = W.HTML()
+        self.who.add_class("appraise-user")
+        self.tabs: dict[str, W.Button] = {}
+        self.nav = W.HBox()
+        self.nav.add_class("appraise-sections")
+        self.body = W.VBox([W.HTML("<p role='status'>Loading the workbook…</p>")])
+        self.body.add_class("appraise-body")
+        self.sections: dict[str, object] = {}
+        self.widget = W.VBox(
+            [stylesheet(), tutor_stylesheet(), self.title, self.who, self.nav,
+             self.status.widget, self.body]
+        )  # fmt: skip
+        self.widget.add_class("appraise-app")
+        self.widget.add_class("appraise-tutor-app")
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> TutorApp | Unavailable:
+        return open_from_environment(cls, environ)  # type: ignore[return-value]
+
+    def show(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
+    def start(
+        self, environ: Mapping[str, str] | None = None, wait: Callable[[], object] | None = None
+    ) -> None:
+        """Wait for the request, then let a tutor in, refuse a learner, or ask who it is."""
+        self.status.guard(self._start)(environ, wait)
+
+    def _start(self, environ: Mapping[str, str] | None, wait: Callable[[], object] | None) -> None:
+        if wait is None:
+            from voila.utils import wait_for_request
+
+            wait = wait_for_request
+        wait()
+        env = os.environ if environ is None else environ
+        hub_user = env.get("JUPYTERHUB_USER", "").strip()
+        self.hub = bool(hub_user)
+        if hub_user:
+            self.enter(hub_user)
+        else:
+            form = TutorSignIn(self.wb, self.enter)
+            self.body.children = [form.widget]
+
+    def enter(self, user: str) -> None:
+        """Open the dashboard for a tutor; anyone else gets the refusal and nothing else."""
+        if not self.wb.is_tutor(user):
+            self.user = ""
+            self.body.children = [
+                W.HTML(
+                    f"<div role='alert' class='appraise-message appraise-refusal'>"
+                    f"{esc(REFUSAL.format(who=user))}</div>"
+                )
+            ]
+            return
+        self.user = user
+        self.who.value = f"<p>Signed in as <b>{esc(user)}</b>, tutor</p>"
+        buttons = []
+        for name, (label, _) in SECTIONS.items():
+            button = W.Button(description=label)
+            button.add_class("appraise-nav")
+            button.add_class(f"appraise-tab-{name}")
+            button.on_click(self.status.guard(lambda _, n=name: self.open(n)))
+            self.tabs[name] = button
+            buttons.append(button)
+        self.nav.children = buttons
+        self.open("queue")
+
+    def open(self, name: str) -> None:
+        """Show one section, building it on first use (and refreshing it afterwards)."""
+        if not self.wb.is_tutor(self.user):
+            self.status.error("Only the workbook's tutors can use this dashboard.")
+            return
+        self.status.clear()
+        section = self.sections.get(name)
+        if section is None:
+            section = SECTIONS[name][1](self.wb, self.user)
+            self.sections[name] = section
+        elif hasattr(section, "refresh"):
+            section.refresh()
+        for key, button in self.tabs.items():
+            if key == name:
+                button.add_class("appraise-current")
+            else:
+                button.remove_class("appraise-current")
+        self.body.children = [section.widget]  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        close_tree(self.widget)

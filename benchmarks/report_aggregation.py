@@ -363,10 +363,12 @@ def _notes() -> list[str]:
         "when everyone reviews everything, every estimate shares the class's average bias. "
         "With 30 learners it is unknown to about 0.35/sqrt(30) = 0.06 star (more with 30 % "
         "strongly biased learners), and only tutor reviews can pin it down. The mean carries "
-        "the same error, so on a given class either may be luckier; with the level taken off, "
-        "the model tells resources apart better than the mean on every seed. Strongly biased "
-        "reviewers cost the mean little in a classroom (their biases largely cancel on each "
-        "resource), so there is less to win than the 20 % target asks.",
+        "the same error, so on a given class either may be luckier; the `centred` column takes "
+        "it off. With about 28 reviews per resource the mean is already good, and strongly "
+        "biased reviewers cost it little (their biases largely cancel on each resource), so "
+        "there is less to win than the 20 % targets ask; on the `thresholds` family, where each "
+        "learner's scale is bent in their own way, a bias-and-slope model corrects less, and "
+        "on an unlucky class it can lose to the mean.",
         "- Speed on a shared machine: the recompute's minimum is the machine's own speed, the "
         "median includes what other processes took; the load average is in the machine table.",
         "- Interval widths include a factor (1.15, `reviews/aggregate.py`) calibrated on these "

@@ -16,7 +16,9 @@ The test, all vectorised (sorting and ``np.unique``, no loop over reviews):
    so that a resource reviewed by the group alone is compared with the workbook);
 2. for every pair of accounts, count the events they share;
 3. a pair sharing at least ``MIN_SHARED`` events, which make up at least ``MIN_SHARE`` of all
-   the resources both reviewed, is coordinated, and so are both accounts.
+   the resources both reviewed, is coordinated; an account of such a pair is flagged when
+   those shared events are at least ``ACCOUNT_SHARE`` of its own reviews (a prolific honest
+   reviewer meets every small group somewhere; a brigade account exists for its targets).
 
 Coordinated accounts keep ``DAMP`` of their say in resource estimates (see
 reviews.aggregate.fit): down-weighted and shown to tutors with the reason, never deleted,

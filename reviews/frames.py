@@ -45,7 +45,11 @@ def _live_reviews(wb: Workbook, rubric_id: str) -> list[dict[str, Any]]:
 
 
 def _times(docs: list[dict[str, Any]], key: str) -> pd.Series:
-    return pd.to_datetime(pd.Series([d.get(key) for d in docs], dtype=object), utc=True)
+    """Stored ISO 8601 times. ``format="ISO8601"``: a time on a whole second is stored without
+    a fraction (an imported ``2026-03-01T09:00:00Z``), and pandas would otherwise guess the
+    format from the first value and refuse the others."""
+    values = pd.Series([d.get(key) for d in docs], dtype=object)
+    return pd.to_datetime(values, utc=True, format="ISO8601")
 
 
 def reviews_frame(wb: Workbook, rubric: str | None = None) -> pd.DataFrame:

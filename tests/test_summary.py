@@ -328,3 +328,19 @@ def test_reviewer_stats_explain_who_lost_weight_and_show_names_to_tutors_only(
     with pytest.raises(PermissionDenied, match="only a tutor"):
         wb.reviewer_stats(actor="learner-1")
     assert "reviewer_name" not in wb.reviewer_stats(actor="learner-1", identities=False)
+
+
+def test_imported_reviews_with_whole_second_times_summarise(wb: Workbook, tmp_path: Path) -> None:
+    # A time on a whole second is stored without a fraction; live ones have microseconds.
+    from reviews.importer import import_reviews
+
+    (rid,) = add(wb, 1)
+    wb.submit_review(rid, "learner-1", {"overall": 4})
+    csv = tmp_path / "ratings.csv"
+    csv.write_text(
+        f"resource,reviewer,overall,created_at\n{rid},learner-2,2,2026-03-01T09:00:00Z\n"
+    )
+    import_reviews(wb, csv, "stars", actor="tutor-1")
+
+    assert row(wb, rid)["n_reviews"] == 2
+    assert wb.reviews_frame()["created_at"].notna().all()

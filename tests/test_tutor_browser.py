@@ -42,6 +42,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     room.wb.set_tutor_passphrase(PASSPHRASE, actor="dr-lee")
     room.wb.add_comment(room.video.id, "cat", RUDE)
     room.wb.vote(room.wb.corrections()[0].id, "ana", agree=True)
+    room.wb.submit_review(room.blog.id, "ana", {"overall": 3})  # for calibration
     with served(path, dashboard="tutor") as tutor, served(path) as learner:
         yield Servers(room, tutor, learner)
 
@@ -109,9 +110,14 @@ def test_a_tutor_hides_a_comment_and_verifies_a_correction_the_learner_sees_it(
     expect(learner.locator(".appraise-corrections")).to_contain_text("Verified by a tutor")
     expect(learner.locator(".appraise-resource-page")).not_to_contain_text(RUDE)
 
+    tutor.get_by_role("button", name="Calibration").click()
+    tutor.get_by_label("Note (optional)").fill("Week 1 calibration")
+    tutor.get_by_role("button", name="Use my review as reference").click()
+    expect(tutor.locator(".appraise-calibration-resources")).to_contain_text("LITFL")
+    expect(tutor.locator(".appraise-calibration-learners")).to_contain_text("ana")
     for tab, shot, ready in [
         ("Participation", "tutor-participation-desktop", ".appraise-participation-table table"),
-        ("Calibration", "tutor-calibration-desktop", ".appraise-calibration"),
+        ("Calibration", "tutor-calibration-desktop", ".appraise-calibration-learners table"),
         ("Summaries", "tutor-summaries-desktop", ".appraise-ranking table"),
     ]:
         tutor.get_by_role("button", name=tab).click()

@@ -17,7 +17,8 @@ from widgets.format import fmt
 from widgets.listing import Listing
 from widgets.preview import embed_url, preview_html
 from widgets.resource_page import ResourcePage
-from widgets.sign_in import SignIn, cookie_name, remember_token
+from widgets.review_form import ReviewForm
+from widgets.sign_in import cookie_name, remember_token
 from widgets.status import Status
 from widgets.summary_card import SummaryCard
 
@@ -43,6 +44,17 @@ def test_without_a_workbook_the_page_says_what_to_do(tmp_path: Path) -> None:
     assert isinstance(missing, Unavailable) and "appraise serve" in missing.message
     broken = LearnerApp.from_environment({"APPRAISE_WORKBOOK": str(tmp_path / "nope")})
     assert isinstance(broken, Unavailable) and "appraise init" in broken.message
+
+
+def test_a_bug_while_starting_is_a_message_not_a_blank_page(
+    room: Classroom, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_: object) -> None:
+        raise KeyError("summary exploded")
+
+    monkeypatch.setattr("widgets.listing.Listing._build", broken)
+    app = LearnerApp.from_environment({"APPRAISE_WORKBOOK": str(room.wb.path)})
+    assert isinstance(app, Unavailable) and "tell your tutor" in app.message
 
 
 def test_a_standalone_learner_signs_in_and_is_remembered(room: Classroom) -> None:
@@ -150,8 +162,11 @@ def test_the_summary_card_never_shows_nan_and_uses_richer_summaries(room: Classr
         frame.loc[mask, column] = value
     card.show(room.video.id)
     html = card.widget.value
-    assert "likely 2.5–3.6" in html and "between 2.1 and 3.9" in html
+    assert "likely 2.5–3.6" in html and "almost certainly 2.1–3.9" in html
     assert "appraise-interval-band" in html and "at least 9%" in html
+    frame.loc[mask, "mean"], frame.loc[mask, "score"] = 3.0, 3.4
+    card.show(room.video.id)
+    assert "Plain average of the reviews: 3." in card.widget.value
     assert "appraise-bar-fill" not in html  # one item: its bar would only repeat the score
     card.show(room.wiki.id)
     assert "nan" not in card.widget.value.lower()
@@ -240,6 +255,7 @@ def test_discussion_posts_replies_and_threads_replies_to_replies(room: Classroom
     assert "Replying to Reviewer" in ben.replying.value
     ben.text.value = "Which part?"
     ben.post.click()
+    assert first.comm is None  # the redrawn list closed the old rows
     ana.show(room.video.id)
     ana.list.children[1].children[1].click()  # reply to the reply
     ana.text.value = "The first half."
@@ -277,9 +293,7 @@ def test_youtube_and_wikipedia_are_embedded_and_everything_else_is_a_link() -> N
 # -- errors in callbacks ---------------------------------------------------------------------
 
 
-def test_an_error_in_a_callback_becomes_a_message_on_the_page(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
+def test_an_error_in_a_callback_becomes_a_message_on_the_page() -> None:
     status = Status()
 
     def broken(_: object) -> None:
@@ -296,8 +310,21 @@ def test_an_error_in_a_callback_becomes_a_message_on_the_page(
     assert refused.message == "not <yours>" and "not &lt;yours&gt;" in refused.widget.value
 
 
-def test_a_failing_save_leaves_the_form_usable(room: Classroom, monkeypatch) -> None:
-    form = SignIn(room.wb, lambda *_: (_ for _ in ()).throw(OSError("disk full")))
-    form.name.value, form.code.value = "Dana", room.wb.config.join_code
+def test_a_failing_save_keeps_what_was_typed_and_the_button_usable(
+    room: Classroom, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    saved: list[object] = []
+    form = ReviewForm(room.wb, "ana", saved.append)
+    form.load(room.wiki.id)
+    form.questions[0].choice.value = 4
+    form.comment.value = "Worth a look."
+
+    def full_disk(*_: object, **__: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(room.wb, "submit_review", full_disk)
     form.submit.click()
-    assert form.status.kind == "error" and not form.submit.disabled
+    assert form.status.kind == "error" and "Nothing you typed is lost" in form.status.message
+    assert not form.submit.disabled and form.submit.description == "Submit review"
+    assert form.comment.value == "Worth a look." and form.questions[0].choice.value == 4
+    assert saved == []

@@ -12,6 +12,8 @@ because the browser receives the state of every widget the kernel holds.
 from __future__ import annotations
 
 import os
+import sys
+import traceback
 from collections.abc import Callable, Mapping
 from urllib.parse import parse_qs
 
@@ -21,6 +23,7 @@ from reviews.errors import AppraiseError
 from reviews.workbook import Workbook
 from widgets.add_resource import AddResource
 from widgets.catalogue import Catalogue
+from widgets.fields import close_tree
 from widgets.format import esc
 from widgets.listing import Listing
 from widgets.resource_page import ResourcePage
@@ -107,6 +110,12 @@ class LearnerApp:
             return cls(Workbook.open(location))
         except AppraiseError as exc:
             return Unavailable(f"The workbook cannot be opened: {exc}")
+        except Exception as exc:  # a bug: say so on the page, leave the details in the log
+            traceback.print_exception(exc, file=sys.__stderr__)
+            return Unavailable(
+                "The dashboard could not start because of a problem on our side. Please tell "
+                "your tutor; the details are in the log of `appraise serve`."
+            )
 
     def show(self) -> None:
         """Display the page script and the app (the last lines of the notebook's first cell)."""
@@ -186,6 +195,9 @@ class LearnerApp:
     def _on_sign_out(self, _: W.Button) -> None:
         self._cookie("", 0)
         self.user = ""
+        for screen in (self.catalogue, self.page, self.adder):
+            if screen is not None:
+                close_tree(screen.widget)
         self.catalogue = self.page = self.adder = None
         self.status.info("You are signed out on this device.")
         self.ask_who()

@@ -18,7 +18,7 @@ import ipywidgets as W
 from reviews.model import LIMITS, Correction, Vote
 from reviews.moderation import Decision, State
 from reviews.workbook import Workbook
-from widgets.fields import STACKED, labelled
+from widgets.fields import STACKED, close_tree, labelled
 from widgets.format import (
     SEVERITY_LABELS,
     badge,
@@ -199,9 +199,11 @@ class CorrectionList:
         names = self.wb.pseudonyms()
         known = {card.correction.id: card for card in self.cards}
         self.cards = [
-            known.get(c.id) or CorrectionCard(self.wb, self.user, c, self._voted)
+            known.pop(c.id) if c.id in known else CorrectionCard(self.wb, self.user, c, self._voted)
             for c in corrections
         ]
+        for gone in known.values():  # another resource's, or hidden by a tutor meanwhile
+            close_tree(gone.widget)
         for card in self.cards:
             cid = card.correction.id
             card.show(votes.get(cid, []), rows[cid], state.decisions.get(cid), names)

@@ -11,7 +11,7 @@ import ipywidgets as W
 
 from reviews.model import LIMITS, Comment
 from reviews.workbook import Workbook
-from widgets.fields import TextField
+from widgets.fields import TextField, close_tree
 from widgets.format import badge, esc, when
 from widgets.identifier_warning import IdentifierWarning
 from widgets.status import Status
@@ -92,7 +92,9 @@ class DiscussionThread:
         for top, replies in threads(comments):
             rows.append(self._comment(top, names, reply=False))
             rows += [self._comment(r, names, reply=True) for r in replies]
-        self.list.children = rows
+        old, self.list.children = self.list.children, rows
+        for row in old:
+            close_tree(row)
         self.heading.value = f"<h3>Discussion ({len(comments)})</h3>" + (
             "" if comments else "<p>No comments yet. Start the discussion.</p>"
         )

@@ -16,6 +16,14 @@ from widgets.format import esc
 STACKED = {"description_width": "initial"}
 
 
+def close_tree(widget: W.Widget) -> None:
+    """Close a widget and everything inside it. A widget that is merely dropped stays in the
+    kernel (and is sent to the page again on reconnection) until it is closed."""
+    for child in getattr(widget, "children", ()):
+        close_tree(child)
+    widget.close()
+
+
 def labelled(widget: W.DOMWidget, css: str) -> W.DOMWidget:
     """Give ``widget`` the stacked-label look and a stable class for tests and styling."""
     widget.add_class("appraise-field")

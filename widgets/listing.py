@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from reviews.model import FLAGS, Review
+from reviews.model import FLAGS
 from reviews.rubric import RESERVED_VERDICTS
 from widgets.format import number
 
@@ -87,9 +87,9 @@ class Listing:
         wb = self.wb
         frame = wb.summary().copy()
         ids = frame["id"]
-        reviews = wb.reviews()
-        mine = {r.resource_id for r in reviews if r.reviewer == self.user}
-        flags = self._flags(frame, reviews)
+        reviews = wb.reviews_frame(self.rubric.id)  # raw rows: no model built per review
+        mine = set(reviews.loc[reviews["reviewer"] == self.user, "resource_id"])
+        flags = self._flags(frame)
         state = wb.moderation()
         corrections = wb.corrections()
         resource_of = {c.id: c.resource_id for c in corrections}
@@ -129,7 +129,7 @@ class Listing:
         ).str.lower()
         return frame
 
-    def _flags(self, frame: pd.DataFrame, reviews: list[Review]) -> dict[str, dict[str, int]]:
+    def _flags(self, frame: pd.DataFrame) -> dict[str, dict[str, int]]:
         """How many reviewers raised each flag, per resource: the summary's ``flag_<flag>``
         counts when it has them, else counted from the reviews."""
         columns = [f"flag_{flag}" for flag in FLAGS]
@@ -140,7 +140,7 @@ class Listing:
                 for rid, row in zip(frame["id"], counts, strict=True)
             }
         out: dict[str, Counter[str]] = {}
-        for review in reviews:
+        for review in self.wb.reviews():
             if review.rubric == self.rubric.id and review.flags:
                 out.setdefault(review.resource_id, Counter()).update(review.flags)
         return {rid: dict(c) for rid, c in out.items()}

@@ -105,9 +105,15 @@ class SummaryCard:
         low95, high95 = number(row.get("score_low95")), number(row.get("score_high95"))
         if low95 is not None and high95 is not None:
             out.append(
-                "<p class='appraise-hint'>The blue band is where the true score probably "
-                f"lies; it is almost certainly between {fmt(low95)} and {fmt(high95)}. "
-                "More reviews make it narrower.</p>"
+                "<p class='appraise-hint'>Blue band: where the true score probably lies "
+                f"(almost certainly {fmt(low95)}–{fmt(high95)}). More reviews narrow it.</p>"
+            )
+        plain = number(row.get("mean"))
+        if plain is not None and abs(plain - score) >= 0.05:
+            out.append(
+                f"<p class='appraise-hint'>Plain average of the reviews: {fmt(plain)}. The score "
+                "also weighs each reviewer's track record and, with few reviews, leans towards "
+                "the class's usual rating.</p>"
             )
         means = item_means(self.wb, rubric, resource_id, row)
         if len(rubric.items) > 1 or rubric.scoring.method != "single_item":
@@ -150,12 +156,14 @@ class SummaryCard:
         alpha = self.listing.agreement()
         if alpha:
             shown = "; ".join(
-                f"{item}: α {fmt(a, 2)}" + (f" ({why})" if why else "")
+                ("" if len(alpha) == 1 else f"{item} ")
+                + f"α {fmt(a, 2)}"
+                + (f" ({why})" if why else "")
                 for item, (a, why) in alpha.items()
             )
             html += (
-                " <span class='appraise-hint'>How consistently the class rates on this "
-                f"rubric (Krippendorff's alpha, 1 = perfect): {esc(shown)}.</span>"
+                " <span class='appraise-hint'>Class consistency on this rubric "
+                f"(Krippendorff's alpha, 1 = perfect): {esc(shown)}.</span>"
             )
         return html + "</p>"
 

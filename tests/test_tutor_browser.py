@@ -148,4 +148,12 @@ def test_on_a_phone_the_queue_fits_and_a_learner_is_refused(
     page.wait_for_selector(".appraise-moderation")
     fits(page, 390)
     page.screenshot(path=str(SHOTS / "tutor-queue-phone.png"), full_page=True)
+    for tab, ready in [
+        ("Participation", ".appraise-participation-table table"),
+        ("Summaries", ".appraise-ranking table"),
+    ]:
+        page.get_by_role("button", name=tab).click()
+        page.wait_for_selector(ready)
+        fits(page, 390)  # wide tables scroll inside their box, not the page
+    page.screenshot(path=str(SHOTS / "tutor-summaries-phone.png"), full_page=True)
     page.context.close()

@@ -44,6 +44,11 @@ CSS = """
 .appraise-app .widget-checkbox { width: 100%; height: auto; }
 .appraise-app .widget-checkbox label { white-space: normal; }
 .appraise-app .appraise-progress { width: 100%; }
+@media (max-width: 480px) {
+  .appraise-app td.appraise-bar-cell { width: 22%; min-width: 3.5rem; }
+  .appraise-app .appraise-bar { min-width: 3rem; }
+  .appraise-app th, .appraise-app td { padding: 0.25rem 0.3rem; }
+}
 </style>
 """
 

@@ -81,7 +81,8 @@ def test_a_tutor_under_jupyterhub_opens_the_moderation_queue(room: Classroom) ->
     app = started(room, JUPYTERHUB_USER="dr-lee")
     assert set(app.tabs) >= {"queue", "audit", "participation", "calibration", "export"}
     assert isinstance(app.sections["queue"], ModerationQueue)
-    assert "Digoxin first line" in page_text(app.widget)
+    text = page_text(app.widget)
+    assert "Digoxin first line" in text and "NICE NG196 section 1.7" in text  # the evidence
 
 
 def test_standalone_only_a_tutor_name_with_the_passphrase_gets_in(room: Classroom) -> None:

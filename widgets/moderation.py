@@ -17,7 +17,7 @@ import pandas as pd
 
 from reviews.workbook import Workbook
 from widgets.fields import STACKED, close_tree, labelled
-from widgets.format import esc
+from widgets.format import SEVERITY_LABELS, esc
 from widgets.status import Status
 
 MAX_CARDS = 50
@@ -87,12 +87,27 @@ class ModerationQueue:
             extra = f" · class: {int(r['agree'])} agree, {int(r['dispute'])} dispute"
         if r["flags"]:
             extra += f" · flags: {esc(r['flags'])}"
+        body = f"<blockquote class='appraise-quote'>{esc(r['text'])}</blockquote>"
+        if r["kind"] == "correction":  # a tutor judges a correction by its evidence
+            c = self.wb.correction(str(r["target_id"]))
+            body = (
+                f"<p><b>Where:</b> {esc(c.locator or '–')} · <b>Severity:</b> "
+                f"{esc(SEVERITY_LABELS.get(c.severity, c.severity))}</p>"
+                f"<p><b>Says:</b> {esc(c.claim)}</p><p><b>Should say:</b> "
+                f"{esc(c.correction)}</p><p><b>Evidence:</b> {esc(c.evidence)}</p>"
+            )
+        url = self.wb.resource(str(r["resource_id"])).url
+        link = ""
+        if url.startswith(("https://", "http://")):
+            link = (
+                f" <a href='{esc(url)}' target='_blank' rel='noopener noreferrer'>"
+                "open the resource</a>"
+            )
         head = W.HTML(
             f"<div class='appraise-card-head'><span class='appraise-badge appraise-cat-"
             f"{int(r['priority'])}'>{esc(CATEGORY_LABELS.get(r['category'], r['category']))}"
-            f"</span> <strong>{esc(r['resource_title'])}</strong></div>"
-            f"<p class='appraise-meta'>{meta}{extra}</p>"
-            f"<blockquote class='appraise-quote'>{esc(r['text'])}</blockquote>"
+            f"</span> <strong>{esc(r['resource_title'])}</strong>{link}</div>"
+            f"<p class='appraise-meta'>{meta}{extra}</p>{body}"
         )
         reason = labelled(
             W.Text(

@@ -196,8 +196,11 @@ def test_participation_names_learners_for_tutors_and_downloads_as_csv(room: Clas
     view = ParticipationView(room.wb, "dr-lee")
     table = view.table.value
     assert "ben" in table and "Reviewer" in table
-    assert "download='participation.csv'" in view.download.value
+    assert view.download.value == ""
+    view.prepare.click()
+    assert "-participation-" in view.download.value and ".csv'" in view.download.value
     assert "data:text/csv;base64," in view.download.value
+    assert room.wb.audit_log()[-1].action == "export"
 
 
 def test_a_tutor_marks_a_calibration_resource_and_sees_learners_beside_the_model(

@@ -1,4 +1,5 @@
-"""Each learner's participation, with real names (tutors only), and a CSV for coursework credit."""
+"""Each learner's participation, with real names (tutors only), and a CSV for coursework credit
+(an export with real names, so it is recorded in the audit log)."""
 
 from __future__ import annotations
 
@@ -41,7 +42,10 @@ class ParticipationView:
         self.refresh_button = W.Button(description="Refresh")
         self.refresh_button.add_class("appraise-refresh")
         self.refresh_button.on_click(self.status.guard(lambda _: self.refresh()))
-        toolbar = W.HBox([self.refresh_button, self.download])
+        self.prepare = W.Button(description="Prepare CSV with real names")
+        self.prepare.add_class("appraise-participation-export")
+        self.prepare.on_click(self.status.guard(self._on_prepare))
+        toolbar = W.HBox([self.refresh_button, self.prepare, self.download])
         toolbar.add_class("appraise-toolbar")
         self.widget = W.VBox(
             [
@@ -75,7 +79,21 @@ class ParticipationView:
         self.weekly.value = frame_html(
             pivot.reset_index().rename(columns={"learner_name": "Learner"}), "No activity yet."
         )
-        data = frame.to_csv(index=False).encode()
-        self.download.value = download_link(
-            data, "participation.csv", "text/csv", "Download participation (CSV)"
+        self.download.value = ""
+
+    def _on_prepare(self, _: W.Button) -> None:
+        """The participation table through :func:`reviews.export.export`, which checks the
+        tutor again and records the export of real names in the audit log."""
+        from reviews.export import export, suggested_filename
+
+        data = export(
+            self.wb,
+            "csv",
+            table="participation",
+            include_identities=True,
+            actor=self.user,
+            destination="the tutor dashboard",
         )
+        name = suggested_filename(self.wb, "csv", "participation")
+        self.download.value = download_link(data, name, "text/csv", f"Download {name}")
+        self.status.success("Ready (the export of real names is in the audit log).")

@@ -135,8 +135,13 @@ def _targets(
     if "1M" in speed:
         t = statistics.median(speed["1M"]["recompute"])
         cpu = statistics.median(speed["1M"]["recompute cpu"])
-        lines.append(f"| full recompute over 1,000,000 reviews <= 2 s | {t:.2f} s wall-clock, "
-                     f"{cpu:.2f} s CPU (medians) | {_met(t <= 2)} |")  # fmt: skip
+        fastest = min(speed["1M"]["recompute"])
+        verdict = _met(t <= 2)
+        if t > 2 and cpu <= 2:
+            verdict = "**missed on wall-clock**; CPU time within (the machine was shared)"
+        lines.append(f"| full recompute over 1,000,000 reviews <= 2 s | {t:.2f} s wall-clock "
+                     f"(fastest run {fastest:.2f} s), {cpu:.2f} s CPU time (medians) | "
+                     f"{verdict} |")  # fmt: skip
     t = statistics.median(speed["classroom"]["recompute"])
     lines.append(f"| a 30-learner classroom (~3,000 reviews) <= 100 ms | {1000 * t:.0f} ms "
                  f"(median) | {_met(t <= 0.1)} |")  # fmt: skip
@@ -369,8 +374,11 @@ def _notes() -> list[str]:
         "there is less to win than the 20 % targets ask; on the `thresholds` family, where each "
         "learner's scale is bent in their own way, a bias-and-slope model corrects less, and "
         "on an unlucky class it can lose to the mean.",
-        "- Speed on a shared machine: the recompute's minimum is the machine's own speed, the "
-        "median includes what other processes took; the load average is in the machine table.",
+        "- Speed on a shared machine: the median includes what other processes took (the load "
+        "average is in the machine table), and they slow the reference groupby mean as much; "
+        "the ratio of the two, measured in the same run, is the steadier number. The 1M "
+        "recompute is dominated by the model fit; factorising the string ids and the "
+        "coordination test are the rest.",
         "- Interval widths include a factor (1.15, `reviews/aggregate.py`) calibrated on these "
         "same simulations (both families), because mean-field posteriors are too narrow: the "
         "coverage table checks it scenario by scenario, but it is not an independent test.",

@@ -59,14 +59,12 @@ def test_a_bug_while_starting_is_a_message_not_a_blank_page(
 
 def test_a_standalone_learner_signs_in_and_is_remembered(room: Classroom) -> None:
     app = started(room)
-    form = app.body.children[0]
-    assert "appraise-sign-in-form" in form._dom_classes
+    form = app.sign_in
+    assert form is not None and app.body.children == (form.widget,)
     assert app.catalogue is None  # nothing of the workbook is a widget before sign-in
-    sign_in = next(w for w in form.children if isinstance(w, W.Text) and "Join" in w.description)
-    name = next(w for w in form.children if isinstance(w, W.Text) and "name" in w.description)
-    name.value, sign_in.value = "Dana", room.wb.config.join_code
-    next(w for w in form.children if isinstance(w, W.Button)).click()
-    assert app.user == "Dana" and app.catalogue is not None
+    form.name.value, form.code.value = "Dana", room.wb.config.join_code
+    form.submit.click()
+    assert app.user == "Dana" and app.catalogue is not None and app.sign_in is None
     assert app.body.children == (app.catalogue.widget,)
     assert f"data-cookie='{cookie_name(room.wb)}'" in app.remember.value
     assert remember_token(room.wb, "Dana") in app.remember.value
@@ -79,7 +77,8 @@ def test_a_standalone_learner_signs_in_and_is_remembered(room: Classroom) -> Non
 
     returning.sign_out.click()
     assert "data-max-age='0'" in returning.remember.value and returning.user == ""
-    assert "appraise-sign-in-form" in returning.body.children[0]._dom_classes
+    assert returning.sign_in is not None
+    assert returning.body.children == (returning.sign_in.widget,)
 
 
 def test_under_jupyterhub_the_hub_user_is_used_and_cannot_sign_out(room: Classroom) -> None:

@@ -183,11 +183,11 @@ def sign_in(room: Classroom) -> tuple[SignIn, list[tuple[str, bool]]]:
 def test_sign_in_needs_a_name_and_the_join_code(room: Classroom) -> None:
     form, entered = sign_in(room)
     form.submit.click()
-    assert form.name_error.message and form.code_error.message and entered == []
+    assert form.name.error.message and form.code.error.message and entered == []
     form.name.value = "  Dana   Scully "
     form.code.value = "WRONG1"
     form.submit.click()
-    assert "not right" in form.code_error.message and entered == []
+    assert "not right" in form.code.error.message and entered == []
     form.code.value = " " + room.wb.config.join_code.lower() + " "
     form.remember.value = False
     form.submit.click()

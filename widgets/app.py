@@ -92,6 +92,7 @@ class LearnerApp:
             [stylesheet(), self.title, self.user_bar, self.status.widget, self.body, self.remember]
         )
         self.widget.add_class("appraise-app")
+        self.sign_in: SignIn | None = None
         self.catalogue: Catalogue | None = None
         self.page: ResourcePage | None = None
         self.adder: AddResource | None = None
@@ -150,13 +151,16 @@ class LearnerApp:
     # -- who --------------------------------------------------------------------------------
 
     def ask_who(self, resource_id: str = "") -> None:
-        form = SignIn(self.wb, lambda name, keep: self.enter(name, keep, resource_id))
+        self.sign_in = SignIn(self.wb, lambda name, keep: self.enter(name, keep, resource_id))
         self.user_bar.layout.display = "none"
-        self.body.children = [form.widget]
+        self.body.children = [self.sign_in.widget]
 
     def enter(self, user: str, remember: bool, resource_id: str = "") -> None:
         """Build the learner's screens and open the catalogue (or the linked resource)."""
         self.user = user
+        if self.sign_in is not None:
+            close_tree(self.sign_in.widget)
+            self.sign_in = None
         if remember:
             self._cookie(remember_token(self.wb, user), REMEMBER_DAYS * 86400)
         self.listing.refresh(user)  # also catches up with a kernel's wait in the pool

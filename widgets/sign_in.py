@@ -24,10 +24,11 @@ import ipywidgets as W
 
 from reviews.model import LIMITS
 from reviews.workbook import Workbook
-from widgets.fields import STACKED, FieldError, labelled
+from widgets.fields import STACKED, FieldError, TextField, labelled
 from widgets.status import Status
 
 REMEMBER_DAYS = 90
+JOIN_CODE_LIMIT = 32  # as WorkbookConfig.join_code
 
 
 def cookie_name(wb: Workbook) -> str:
@@ -97,26 +98,20 @@ class SignIn:
         self.wb = wb
         self.on_signed_in = on_signed_in
         self.status = status or Status()
-        self.name = labelled(
-            W.Text(
-                description="Your name",
-                placeholder="As your tutor knows you",
-                style=STACKED,
-                layout=W.Layout(width="100%"),
-            ),
+        self.name = TextField(
+            "Your name",
             "appraise-name",
+            LIMITS["name"],
+            placeholder="As your tutor knows you",
+            required=True,
         )
-        self.name_error = FieldError()
-        self.code = labelled(
-            W.Text(
-                description="Join code",
-                placeholder="From your tutor, e.g. K7PQ2M",
-                style=STACKED,
-                layout=W.Layout(width="100%"),
-            ),
+        self.code = TextField(
+            "Join code",
             "appraise-join-code",
+            JOIN_CODE_LIMIT,
+            placeholder="From your tutor, e.g. K7PQ2M",
+            required=True,
         )
-        self.code_error = FieldError()
         self.passphrase = labelled(
             W.Password(
                 description="Tutor passphrase",
@@ -143,10 +138,8 @@ class SignIn:
         self.widget = W.VBox(
             [
                 intro,
-                self.name,
-                self.name_error.widget,
-                self.code,
-                self.code_error.widget,
+                self.name.widget,
+                self.code.widget,
                 self.passphrase,
                 self.passphrase_error.widget,
                 self.remember,
@@ -158,15 +151,15 @@ class SignIn:
 
     def _on_submit(self, _: W.Button) -> None:
         name = known_spelling(self.wb, " ".join(self.name.value.split()))
-        self.name_error.clear()
-        self.code_error.clear()
+        self.name.error.clear()
+        self.code.error.clear()
         self.status.clear()
         ok = True
         if not name:
-            self.name_error.show("Please type your name.")
+            self.name.error.show("Please type your name.")
             ok = False
         elif len(name) > LIMITS["name"] or not name.isprintable():
-            self.name_error.show(
+            self.name.error.show(
                 f"Please use at most {LIMITS['name']} letters, digits, spaces or punctuation."
             )
             ok = False
@@ -176,10 +169,10 @@ class SignIn:
             ok = self._tutor_passphrase_ok()
             name = tutor
         if not self.code.value.strip():
-            self.code_error.show("Please type the join code your tutor gave you.")
+            self.code.error.show("Please type the join code your tutor gave you.")
             ok = False
         elif not self.wb.check_join_code(self.code.value):
-            self.code_error.show(
+            self.code.error.show(
                 "That join code is not right for this workbook. Check it with your tutor "
                 "(letters and digits; capitals and spaces do not matter)."
             )

@@ -198,6 +198,7 @@ def seed_workbook(path: Path, storage: str, docs: list[dict[str, Any]]) -> Workb
     for author, batch in by_author(docs).items():
         with wb.store.transaction(author) as shard:
             shard.put_many("reviews", batch)
+    wb.register(by_author(docs))  # as an import does: everyone stored has a pseudonym
     return wb
 
 

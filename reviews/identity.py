@@ -2,7 +2,7 @@
 
 Learners see each other as "Reviewer 7", never by name: a pseudonym keeps the discussion about
 the resource, not the person, and protects learners who disagree with a loud classmate. The
-number is given once, in order of first contribution, and stored in the catalogue, so it
+number is given once, in order of first contribution, and stored in its own shard, so it
 never changes. Tutors are shown as tutors; only tutors see real names.
 """
 
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from reviews.errors import PermissionDenied
 from reviews.model import Person, build, new_id, valid_models
-from reviews.store import CATALOGUE
+from reviews.store.base import PEOPLE
 
 if TYPE_CHECKING:
     from reviews.model import WorkbookConfig
@@ -40,7 +40,7 @@ class Identity:
         new = [n for n in dict.fromkeys(names) if n not in known]
         if not new:
             return
-        with self.store.transaction(CATALOGUE) as shard:
+        with self.store.transaction(PEOPLE) as shard:
             people = shard.all("people")
             taken = {p.get("name") for p in people}
             number = max((p.get("number", 0) for p in people), default=0)

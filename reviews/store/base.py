@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 CATALOGUE = "__catalogue__"
-CATALOGUE_KINDS = ("resources", "people")  # only ever written to the catalogue shard
+PEOPLE = "__people__"  # pseudonym numbers: their own shard, so registering a newcomer
+# never rewrites the (much larger) catalogue
+SHARED_KINDS = {"resources": CATALOGUE, "people": PEOPLE}  # kinds kept in a shared shard
 KINDS = ("resources", "people", "reviews", "corrections", "votes", "comments", "events")
 
 Doc = dict[str, Any]

@@ -32,7 +32,7 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from reviews.errors import DamagedFile, StorageError
-from reviews.store.base import CATALOGUE, CATALOGUE_KINDS, KINDS, Doc, Problem, Shard, Store
+from reviews.store.base import CATALOGUE, KINDS, PEOPLE, SHARED_KINDS, Doc, Problem, Shard, Store
 
 LOCK_TIMEOUT_S = 30.0
 RACY_NS = 100_000_000  # 0.1 s: far above ext4's timestamp granularity
@@ -154,6 +154,8 @@ class TinyDBStore(Store):
     def path_for(self, shard: str) -> Path:
         if shard == CATALOGUE:
             return self.catalogue
+        if shard == PEOPLE:
+            return self.root / "people.json"
         return self.contrib / shard_file_name(shard)
 
     @contextmanager
@@ -183,7 +185,7 @@ class TinyDBStore(Store):
             lock.release()
 
     def shard_paths(self) -> list[Path]:
-        return [self.catalogue, *self.contribution_paths()]
+        return [self.catalogue, self.path_for(PEOPLE), *self.contribution_paths()]
 
     def contribution_paths(self) -> list[Path]:
         return sorted(self.contrib.glob("*.json"))
@@ -231,7 +233,8 @@ class TinyDBStore(Store):
         out: list[Doc] = []
         # Resources are only ever written to the catalogue, contributions only to their
         # authors' shards: a submission checking its resource stats one file, not the class.
-        paths = [self.catalogue] if kind in CATALOGUE_KINDS else self.contribution_paths()
+        shared = SHARED_KINDS.get(kind)
+        paths = [self.path_for(shared)] if shared else self.contribution_paths()
         for path in paths:
             data = self._load(path)
             if data:

@@ -14,24 +14,11 @@ from typing import Any
 
 import click
 
+from reviews.cli_options import workbook_option
 from reviews.errors import AppraiseError, ImportRowsError, NotFound
 from reviews.export.cli import export_command
 from reviews.passphrase_cli import passphrase as passphrase_command
 from reviews.reviewers_cli import reviewers as reviewers_command
-
-WORKBOOK_HELP = "Workbook directory (or set APPRAISE_WORKBOOK)."
-
-
-def workbook_option(func: Any) -> Any:
-    return click.option(
-        "--workbook",
-        "-w",
-        "workbook",
-        envvar="APPRAISE_WORKBOOK",
-        required=True,
-        type=click.Path(file_okay=False, path_type=Path),
-        help=WORKBOOK_HELP,
-    )(func)
 
 
 def default_actor() -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from reviews.cli_options import workbook_option
 from reviews.passphrase import check_strength
 
 ENV = "APPRAISE_TUTOR_PASSPHRASE"
@@ -36,15 +37,7 @@ def read_passphrase() -> str:
     epilog="Example:  appraise passphrase --workbook cardio/\n\n"
     f"Scripts can set {ENV} instead of typing it.",
 )
-@click.option(
-    "--workbook",
-    "-w",
-    "workbook",
-    envvar="APPRAISE_WORKBOOK",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Workbook directory (or set APPRAISE_WORKBOOK).",
-)
+@workbook_option
 @click.option(
     "--actor",
     default=None,

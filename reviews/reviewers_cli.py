@@ -12,6 +12,8 @@ from typing import Any
 
 import click
 
+from reviews.cli_options import workbook_option
+
 EPILOG = (
     "Example:  appraise reviewers --workbook cardio/\n\n"
     "  appraise reviewers -w cardio/ --names --actor dr-lee --format csv > reviewers.csv\n\n"
@@ -20,15 +22,7 @@ EPILOG = (
 
 
 @click.command("reviewers", epilog=EPILOG)
-@click.option(
-    "--workbook",
-    "-w",
-    "workbook",
-    envvar="APPRAISE_WORKBOOK",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Workbook directory (or set APPRAISE_WORKBOOK).",
-)
+@workbook_option
 @click.option(
     "--format",
     "fmt",

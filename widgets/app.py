@@ -100,23 +100,7 @@ class LearnerApp:
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> LearnerApp | Unavailable:
         """The app for the workbook in ``APPRAISE_WORKBOOK``, or a page saying what is wrong."""
-        env = os.environ if environ is None else environ
-        location = env.get("APPRAISE_WORKBOOK")
-        if not location:
-            return Unavailable(
-                "No workbook is set: start the dashboards with "
-                "`appraise serve --workbook DIR` (or set APPRAISE_WORKBOOK)."
-            )
-        try:
-            return cls(Workbook.open(location))
-        except AppraiseError as exc:
-            return Unavailable(f"The workbook cannot be opened: {exc}")
-        except Exception as exc:  # a bug: say so on the page, leave the details in the log
-            traceback.print_exception(exc, file=sys.__stderr__)
-            return Unavailable(
-                "The dashboard could not start because of a problem on our side. Please tell "
-                "your tutor; the details are in the log of `appraise serve`."
-            )
+        return open_from_environment(cls, environ)  # type: ignore[return-value]
 
     def show(self) -> None:
         """Display the page script and the app (the last lines of the notebook's first cell)."""
@@ -254,3 +238,26 @@ class Unavailable:
 
     def start(self, environ: Mapping[str, str] | None = None, wait: object = None) -> None:
         """Nothing to wait for: the message is already on the page."""
+
+
+def open_from_environment(
+    build: Callable[[Workbook], object], environ: Mapping[str, str] | None = None
+) -> object:
+    """``build(workbook)`` for ``APPRAISE_WORKBOOK``, or an :class:`Unavailable` page."""
+    env = os.environ if environ is None else environ
+    location = env.get("APPRAISE_WORKBOOK")
+    if not location:
+        return Unavailable(
+            "No workbook is set: start the dashboards with "
+            "`appraise serve --workbook DIR` (or set APPRAISE_WORKBOOK)."
+        )
+    try:
+        return build(Workbook.open(location))
+    except AppraiseError as exc:
+        return Unavailable(f"The workbook cannot be opened: {exc}")
+    except Exception as exc:  # a bug: say so on the page, leave the details in the log
+        traceback.print_exception(exc, file=sys.__stderr__)
+        return Unavailable(
+            "The dashboard could not start because of a problem on our side. Please tell "
+            "your tutor; the details are in the log of `appraise serve`."
+        )

@@ -13,13 +13,12 @@ from collections.abc import Callable, Mapping
 import ipywidgets as W
 
 from reviews.workbook import Workbook
-from widgets.app import Unavailable
+from widgets.app import Unavailable, open_from_environment
 from widgets.format import esc
 from widgets.sign_in import SignIn, identity_from
 from widgets.status import Status
 from widgets.summaries_view import SummariesView
 from widgets.theme import stylesheet
-from widgets.tutor_app import open_from_environment
 from widgets.tutor_theme import tutor_stylesheet
 
 

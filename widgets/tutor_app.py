@@ -11,15 +11,12 @@ of every widget the kernel holds. Every action is re-checked by the workbook its
 from __future__ import annotations
 
 import os
-import sys
-import traceback
 from collections.abc import Callable, Mapping
 
 import ipywidgets as W
 
-from reviews.errors import AppraiseError
 from reviews.workbook import Workbook
-from widgets.app import Unavailable
+from widgets.app import Unavailable, open_from_environment
 from widgets.audit_log import AuditLog
 from widgets.calibration_view import CalibrationView
 from widgets.export_panel import ExportPanel
@@ -41,29 +38,6 @@ SECTIONS: dict[str, tuple[str, Callable[[Workbook, str], object]]] = {
     "summaries": ("Summaries", SummariesView),
     "export": ("Export", ExportPanel),
 }
-
-
-def open_from_environment(
-    build: Callable[[Workbook], object], environ: Mapping[str, str] | None = None
-) -> object:
-    """``build(workbook)`` for ``APPRAISE_WORKBOOK``, or an :class:`Unavailable` page."""
-    env = os.environ if environ is None else environ
-    location = env.get("APPRAISE_WORKBOOK")
-    if not location:
-        return Unavailable(
-            "No workbook is set: start the dashboards with "
-            "`appraise serve --workbook DIR` (or set APPRAISE_WORKBOOK)."
-        )
-    try:
-        return build(Workbook.open(location))
-    except AppraiseError as exc:
-        return Unavailable(f"The workbook cannot be opened: {exc}")
-    except Exception as exc:  # a bug: say so on the page, leave the details in the log
-        traceback.print_exception(exc, file=sys.__stderr__)
-        return Unavailable(
-            "The dashboard could not start because of a problem on our side; the details are "
-            "in the log of `appraise serve`."
-        )
 
 
 class TutorApp:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from reviews.cli_options import workbook_option
 from reviews.export.base import ProgressCallback
 from reviews.export.registry import FORMATS, export, export_to
 from reviews.export.tables import TABLES
@@ -43,15 +44,7 @@ def progress_printer() -> tuple[ProgressCallback, list[str]]:
     "  appraise export -w cardio/ --format csv --table participation --include-identities "
     "--output credit.csv",
 )
-@click.option(
-    "--workbook",
-    "-w",
-    "workbook",
-    envvar="APPRAISE_WORKBOOK",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Workbook directory (or set APPRAISE_WORKBOOK).",
-)
+@workbook_option
 @click.option(
     "--format",
     "fmt",

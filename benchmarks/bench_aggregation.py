@@ -39,8 +39,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from baselines import METHODS
 from synthetic_class import Scenario, simulate
 
-from reviews.aggregate import estimate, fit
-from reviews.coordination import detect
+from reviews.quality.aggregate import estimate, fit
+from reviews.quality.coordination import detect
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "benchmarks" / "aggregation.md"
@@ -178,7 +178,7 @@ def speed_in_memory(reviews: pd.DataFrame, repeat: int) -> dict[str, list[float]
 
 def speed_from_disk(sim_reviews: pd.DataFrame, repeat: int) -> dict[str, list[float]]:
     """Write the class into a real TinyDB workbook, then time reading it into a summary."""
-    from reviews.model import Resource, Review, build, new_id
+    from reviews.domain.model import Resource, Review, build, new_id
     from reviews.store import CATALOGUE
     from reviews.workbook import Workbook
 

@@ -42,9 +42,9 @@ from pathlib import Path
 import nbformat
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from reviews.demo import create_demo
-from reviews.importer import import_resources, import_reviews
-from reviews.serve import DEFAULT_POOL, voila_command
+from reviews.io.demo import create_demo
+from reviews.io.importer import import_resources, import_reviews
+from reviews.serving.voila import DEFAULT_POOL, voila_command
 from reviews.workbook import Workbook
 from widgets.catalogue import Catalogue
 from widgets.listing import Listing
@@ -484,7 +484,7 @@ Headless Chromium on the same machine as the servers (no network latency), one p
 time, each after the kernel pool had refilled and its kernels had gone idle. The machine is
 shared: the load average above says how busy it was with other work (above 2 means the two
 cores were oversubscribed), which makes the slowest opens slower than on a quiet machine. Both
-servers run in the same run with the same Voila options (`reviews.serve.voila_command`:
+servers run in the same run with the same Voila options (`reviews.serving.voila.voila_command`:
 preheated pool of {DEFAULT_POOL}, culling, `Cookie` forwarded); the bare notebook holds one
 `ipywidgets.Button`. *Visible* is navigation start to the catalogue's first title button (or
 the sign-in form, or the button) on screen, which needs the page, its JavaScript, the kernel's

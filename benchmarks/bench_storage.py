@@ -15,7 +15,7 @@ What it measures (see the README it writes for what each number means):
    review as JSON, a table pre-filled with the same records) inserting the same reviews one
    transaction each, and the project's own ``sqlite`` backend through ``submit_review``.
 2. Bulk import of a generated 100,000-row reviews CSV: ``appraise import reviews`` end to end
-   as a subprocess, and ``reviews.importer.import_reviews`` in a fresh process, each with its
+   as a subprocess, and ``reviews.io.importer.import_reviews`` in a fresh process, each with its
    peak RSS.
 3. cProfile summaries of submissions at 100k and of an import, to show where the time goes.
 """
@@ -46,7 +46,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from reviews.model import Resource, Review, build, new_id
+from reviews.domain.model import Resource, Review, build, new_id
 from reviews.store import CATALOGUE
 from reviews.workbook import Workbook
 
@@ -346,7 +346,7 @@ def import_workbook(path: Path) -> Path:
 
 def import_worker(workbook: Path, csv_path: Path, profile_to: str | None) -> None:
     """Run in a fresh process: time ``import_reviews`` alone and report peak RSS as JSON."""
-    from reviews.importer import import_reviews
+    from reviews.io.importer import import_reviews
 
     wb = Workbook.open(workbook)
     profiler = cProfile.Profile() if profile_to else None

@@ -175,7 +175,7 @@ def _design() -> list[str]:
         "(every reviewer has their own ordinal cut-points, so a Gaussian model has no home "
         "advantage). A tutor reviews 3 % of the resources; those are left out of every metric.",
         "",
-        "Methods, all on the same data: the **model** (`reviews.aggregate.estimate`, what "
+        "Methods, all on the same data: the **model** (`reviews.quality.aggregate.estimate`, what "
         "`Workbook.summary()` shows), the **mean**, the **median**, the 20 % **trimmed mean** "
         "and the **Bayesian average** with an empirical-Bayes prior strength "
         "(`benchmarks/baselines.py`).",

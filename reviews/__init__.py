@@ -6,7 +6,7 @@ It never imports a UI library, so scripts, exports and benchmarks run without a 
 
 from __future__ import annotations
 
-from reviews.errors import (
+from reviews.domain.errors import (
     AppraiseError,
     NotFound,
     PermissionDenied,

@@ -2,7 +2,7 @@
 
 This is the API the dashboards, the CLI, the tests and scripts use. Every method validates its
 input completely before it writes anything, and raises a subclass of
-:class:`reviews.errors.AppraiseError` with a message the learner or tutor can act on.
+:class:`reviews.domain.errors.AppraiseError` with a message the learner or tutor can act on.
 
 Layout of a workbook directory::
 
@@ -25,10 +25,12 @@ import pydantic
 import yaml
 from filelock import FileLock, Timeout
 
-from reviews.discussion import Discussion
-from reviews.errors import NotFound, PermissionDenied, StorageError, ValidationError
-from reviews.identity import Identity
-from reviews.model import (
+from reviews.classroom.discussion import Discussion
+from reviews.classroom.identity import Identity
+from reviews.classroom.moderation import Moderation
+from reviews.classroom.roles import Actor, audit_note, require_tutor_or_administrator
+from reviews.domain.errors import NotFound, PermissionDenied, StorageError, ValidationError
+from reviews.domain.model import (
     ModerationEvent,
     Record,
     Resource,
@@ -41,13 +43,11 @@ from reviews.model import (
     problems,
     valid_models,
 )
-from reviews.moderation import Moderation
-from reviews.passphrase import hash_passphrase, verify_passphrase
-from reviews.roles import Actor, audit_note, require_tutor_or_administrator
-from reviews.rubric import Rubric
-from reviews.rubric_files import load_rubrics
+from reviews.domain.passphrase import hash_passphrase, verify_passphrase
+from reviews.domain.rubric import Rubric
+from reviews.domain.rubric_files import load_rubrics
+from reviews.domain.urls import infer_kind, infer_platform, normalise_url
 from reviews.store import CATALOGUE, Store, open_store
-from reviews.urls import infer_kind, infer_platform, normalise_url
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -333,28 +333,28 @@ class Workbook(Identity, Discussion, Moderation):
     # -- tables ----------------------------------------------------------------------------
 
     def reviews_frame(self, rubric: str | None = None) -> pd.DataFrame:
-        """One row per live review and rubric item (see :func:`reviews.frames.reviews_frame`)."""
-        from reviews.frames import reviews_frame
+        """One row per live review and rubric item (see :mod:`reviews.quality.frames`)."""
+        from reviews.quality.frames import reviews_frame
 
         return reviews_frame(self, rubric)
 
     def summary(self, rubric: str | None = None) -> pd.DataFrame:
-        """One row per resource: the quality summary (see :mod:`reviews.summary`)."""
-        from reviews.summary import summary
+        """One row per resource: the quality summary (see :mod:`reviews.quality.summary`)."""
+        from reviews.quality.summary import summary
 
         return summary(self, rubric)
 
     def agreement(self, rubric: str | None = None) -> pd.DataFrame:
-        """Krippendorff's alpha per rubric item (see :mod:`reviews.agreement`)."""
-        from reviews.agreement import agreement
+        """Krippendorff's alpha per rubric item (see :mod:`reviews.quality.agreement`)."""
+        from reviews.quality.agreement import agreement
 
         return agreement(self, rubric)
 
     def corrections_summary(
         self, resource_id: str | None = None, rubric: str | None = None
     ) -> pd.DataFrame:
-        """Visible corrections, best supported first (see :mod:`reviews.corrections`)."""
-        from reviews.corrections import corrections_summary
+        """Visible corrections, best supported first (see :mod:`reviews.quality.corrections`)."""
+        from reviews.quality.corrections import corrections_summary
 
         return corrections_summary(self, resource_id, rubric)
 
@@ -365,8 +365,8 @@ class Workbook(Identity, Discussion, Moderation):
         identities: bool | None = None,
     ) -> pd.DataFrame:
         """Per reviewer bias, reliability and weight in the quality model, with the reason
-        when down-weighted; real names for tutors only (see :mod:`reviews.reviewers`)."""
-        from reviews.reviewers import reviewer_stats
+        when down-weighted; real names for tutors only (see :mod:`reviews.classroom.reviewers`)."""
+        from reviews.classroom.reviewers import reviewer_stats
 
         return reviewer_stats(self, actor, rubric, identities)
 
@@ -376,14 +376,14 @@ class Workbook(Identity, Discussion, Moderation):
         self, actor: Actor | None = None, identities: bool = False, roster: Iterable[str] = ()
     ) -> pd.DataFrame:
         """One row per learner: contributions and how they fared; real names (``identities``)
-        for tutors only (see :func:`reviews.participation.participation`)."""
-        from reviews.participation import participation
+        for tutors only (see :func:`reviews.classroom.participation.participation`)."""
+        from reviews.classroom.participation import participation
 
         return participation(self, actor, identities, roster)
 
     def weekly_activity(self, actor: Actor | None = None, identities: bool = False) -> pd.DataFrame:
-        """Contributions per learner and ISO week (see :mod:`reviews.participation`)."""
-        from reviews.participation import weekly_activity
+        """Contributions per learner and ISO week (see :mod:`reviews.classroom.participation`)."""
+        from reviews.classroom.participation import weekly_activity
 
         return weekly_activity(self, actor, identities)
 
@@ -396,21 +396,21 @@ class Workbook(Identity, Discussion, Moderation):
         note: str = "",
     ) -> ModerationEvent:
         """Make the tutor's review of a resource its calibration reference (tutors only;
-        audited). See :mod:`reviews.calibration`."""
-        from reviews.calibration import set_calibration
+        audited). See :mod:`reviews.classroom.calibration`."""
+        from reviews.classroom.calibration import set_calibration
 
         return set_calibration(self, resource_id, actor, scores, rubric, note)
 
     def unset_calibration(
         self, resource_id: str, actor: str, reason: str = ""
     ) -> list[ModerationEvent]:
-        from reviews.calibration import unset_calibration
+        from reviews.classroom.calibration import unset_calibration
 
         return unset_calibration(self, resource_id, actor, reason)
 
     def calibration_resources(self) -> pd.DataFrame:
         """The calibration resources, their reference reviews and who marked them."""
-        from reviews.calibration import calibration_resources
+        from reviews.classroom.calibration import calibration_resources
 
         return calibration_resources(self)
 
@@ -419,21 +419,21 @@ class Workbook(Identity, Discussion, Moderation):
     ) -> pd.DataFrame:
         """What waits for a tutor, most urgent first: patient-safety corrections and
         confidentiality flags, new and disputed corrections, flagged reviews, comments (tutors
-        only; see :mod:`reviews.moderation_queue`)."""
-        from reviews.moderation_queue import moderation_queue
+        only; see :mod:`reviews.classroom.moderation_queue`)."""
+        from reviews.classroom.moderation_queue import moderation_queue
 
         return moderation_queue(self, actor, identities, since)
 
     def audit_table(self, actor: Actor) -> pd.DataFrame:
         """The audit log as a table, newest first (tutors only)."""
-        from reviews.moderation_queue import audit_table
+        from reviews.classroom.moderation_queue import audit_table
 
         return audit_table(self, actor)
 
     def calibration(self, actor: Actor | None = None, identities: bool = False) -> pd.DataFrame:
         """Per learner agreement with the tutors' reference reviews (see
-        :mod:`reviews.calibration` for the formula); real names for tutors only."""
-        from reviews.calibration import calibration
+        :mod:`reviews.classroom.calibration` for the formula); real names for tutors only."""
+        from reviews.classroom.calibration import calibration
 
         return calibration(self, actor, identities)
 

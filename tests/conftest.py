@@ -40,7 +40,7 @@ def browser():
     """A headless Debian Chromium driven by Playwright (fails, never skips, when missing)."""
     from playwright.sync_api import sync_playwright
 
-    from tests.serving import CHROMIUM_ARGS, chromium_path
+    from tests.support.serving import CHROMIUM_ARGS, chromium_path
 
     with sync_playwright() as p:
         instance = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from reviews.cli import cli
-from reviews.model import LIMITS, WorkbookConfig
+from reviews.domain.model import LIMITS, WorkbookConfig
 from tests.conftest import ROOT
 
 DOCS = ROOT / "docs"

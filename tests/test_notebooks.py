@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from reviews.demo import create_demo
+from reviews.io.demo import create_demo
 from tests.conftest import ROOT
 
 

@@ -12,9 +12,9 @@ from collections.abc import Callable
 
 import ipywidgets as W
 
-from reviews.errors import InvalidURL
-from reviews.model import LIMITS
-from reviews.urls import KINDS
+from reviews.domain.errors import InvalidURL
+from reviews.domain.model import LIMITS
+from reviews.domain.urls import KINDS
 from reviews.workbook import Workbook
 from widgets.fields import STACKED, TextField, labelled
 from widgets.identifier_warning import IdentifierWarning

@@ -19,7 +19,7 @@ from urllib.parse import parse_qs
 
 import ipywidgets as W
 
-from reviews.errors import AppraiseError
+from reviews.domain.errors import AppraiseError
 from reviews.workbook import Workbook
 from widgets.add_resource import AddResource
 from widgets.catalogue import Catalogue

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import ipywidgets as W
 
-from reviews.model import LIMITS, SEVERITIES, Correction
+from reviews.domain.model import LIMITS, SEVERITIES, Correction
 from reviews.workbook import Workbook
 from widgets.fields import STACKED, FieldError, TextField, labelled
 from widgets.format import SEVERITY_LABELS

@@ -15,8 +15,8 @@ from typing import Any
 
 import ipywidgets as W
 
-from reviews.model import LIMITS, Correction, Vote
-from reviews.moderation import Decision, State
+from reviews.domain.model import LIMITS, Correction, Vote
+from reviews.domain.visibility import Decision, State
 from reviews.workbook import Workbook
 from widgets.fields import STACKED, close_tree, labelled
 from widgets.format import (

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from reviews.model import LIMITS, Comment
+from reviews.domain.model import LIMITS, Comment
 from reviews.workbook import Workbook
 from widgets.fields import TextField, close_tree
 from widgets.format import badge, esc, when

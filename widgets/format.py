@@ -12,7 +12,7 @@ import re
 from html import escape
 from typing import Any
 
-from reviews.model import CONFIDENCE
+from reviews.domain.model import CONFIDENCE
 
 FLAG_LABELS = {
     "misinformation": "Misinformation (false or misleading)",

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 
 import ipywidgets as W
 
-from reviews.privacy import Finding, find_identifiers
+from reviews.domain.privacy import Finding, find_identifiers
 from widgets.format import esc
 from widgets.status import Status
 

@@ -14,8 +14,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from reviews.model import FLAGS
-from reviews.rubric import RESERVED_VERDICTS
+from reviews.domain.model import FLAGS
+from reviews.domain.rubric import RESERVED_VERDICTS
 from widgets.format import number
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from typing import Any
 
 import ipywidgets as W
 
-from reviews.model import Correction, Review
+from reviews.domain.model import Correction, Review
 from reviews.workbook import Workbook
 from widgets.correction_form import CorrectionForm
 from widgets.corrections import CorrectionList

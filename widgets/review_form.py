@@ -14,8 +14,8 @@ from typing import Any
 
 import ipywidgets as W
 
-from reviews.model import BLOOM_LEVELS, FLAGS, LIMITS, Review
-from reviews.rubric import Item
+from reviews.domain.model import BLOOM_LEVELS, FLAGS, LIMITS, Review
+from reviews.domain.rubric import Item
 from reviews.workbook import Workbook
 from widgets.fields import STACKED, FieldError, TextField, labelled
 from widgets.format import BLOOM_LABELS, CONFIDENCE_LABELS, FLAG_LABELS, esc

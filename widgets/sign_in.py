@@ -22,7 +22,7 @@ from http.cookies import CookieError, SimpleCookie
 
 import ipywidgets as W
 
-from reviews.model import LIMITS
+from reviews.domain.model import LIMITS
 from reviews.workbook import Workbook
 from widgets.fields import STACKED, FieldError, TextField, labelled
 from widgets.status import Status

@@ -2,7 +2,7 @@
 
 Voila shows nothing when a widget callback raises: the learner presses "Submit" and nothing
 happens. Every callback in the dashboards is therefore wrapped by :meth:`Status.guard`: a
-mistake the learner can fix (any :class:`reviews.errors.AppraiseError`) is shown as its
+mistake the learner can fix (any :class:`reviews.domain.errors.AppraiseError`) is shown as its
 message; anything else is shown as a plain apology, and its traceback goes to the server's log
 (the terminal running ``appraise serve``), where a tutor can find it.
 """
@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import ipywidgets as W
 
-from reviews.errors import AppraiseError
+from reviews.domain.errors import AppraiseError
 from widgets.format import esc
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -15,7 +15,7 @@ from typing import Any
 
 import ipywidgets as W
 
-from reviews.rubric import Rubric
+from reviews.domain.rubric import Rubric
 from reviews.workbook import Workbook
 from widgets.catalogue import score_text
 from widgets.format import FLAG_LABELS, badge, count, esc, fmt, number

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from reviews.model import now
+from reviews.domain.model import now
 
 if TYPE_CHECKING:
-    from reviews.roles import Actor
+    from reviews.classroom.roles import Actor
     from reviews.workbook import Workbook
 
 #: ``progress(fraction, message)``: fraction of the export done (0 to 1) and what is being done.

@@ -16,12 +16,12 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reviews.errors import NotFound, ValidationError
+from reviews.classroom.roles import Actor, audit_note, authorise_identities
+from reviews.domain.errors import NotFound, ValidationError
+from reviews.domain.model import LIMITS, now
 from reviews.export import to_csv, to_html, to_json, to_jsonld, to_xlsx
 from reviews.export.base import ExportRequest, Format, ProgressCallback
 from reviews.export.tables import TABLES
-from reviews.model import LIMITS, now
-from reviews.roles import Actor, audit_note, authorise_identities
 
 if TYPE_CHECKING:
     from reviews.workbook import Workbook
@@ -53,8 +53,9 @@ def export(
 
     ``table`` chooses the table of single-table formats (csv). ``include_identities`` adds
     learners' real names beside their pseudonyms and needs ``actor`` to be a tutor or an
-    :class:`~reviews.roles.Administrator` (else :class:`~reviews.errors.PermissionDenied`,
-    before anything is built). ``progress(fraction, message)`` is called as the work advances.
+    :class:`~reviews.classroom.roles.Administrator` (else
+    :class:`~reviews.domain.errors.PermissionDenied`, before anything is built).
+    ``progress(fraction, message)`` is called as the work advances.
     """
     format_ = get_format(fmt)
     if include_identities and not format_.allows_identities:

@@ -13,8 +13,8 @@ from typing import Any
 
 import pandas as pd
 
+from reviews.classroom.roles import label_people
 from reviews.export.base import ExportRequest
-from reviews.roles import label_people
 
 RESOURCE_COLUMNS = ["url", "title", "kind", "topics", "creator", "publisher_type", "description"]
 CORRECTION_COLUMNS = [

@@ -5,7 +5,7 @@ with a leading apostrophe (see :func:`reviews.export.tables.defuse_formulas`).""
 
 from __future__ import annotations
 
-from reviews.errors import NotFound
+from reviews.domain.errors import NotFound
 from reviews.export.base import ExportRequest, Format
 from reviews.export.tables import TABLES, build_tables, defuse_formulas, with_iso_times
 

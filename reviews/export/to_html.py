@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from reviews.errors import AppraiseError
+from reviews.domain.errors import AppraiseError
 from reviews.export import plots
 from reviews.export.base import ExportRequest, Format
 from reviews.export.tables import corrections as corrections_table

@@ -35,8 +35,8 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from reviews.export.base import ExportRequest, Format
 
 if TYPE_CHECKING:
-    from reviews.model import Correction, Resource, Review
-    from reviews.rubric import Rubric
+    from reviews.domain.model import Correction, Resource, Review
+    from reviews.domain.rubric import Rubric
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 MEDIA_FRAGMENTS = "http://www.w3.org/TR/media-frags/"

@@ -1,10 +1,16 @@
-"""Storage backends behind one interface (see :mod:`reviews.store.base`)."""
+"""Storage: the interface every backend implements (``base.py``) and one module per backend
+(``tinydb_store.py``, the default sharded TinyDB; ``sqlite_store.py``).
+
+Backends store and return plain JSON documents, with locking, atomic writes and damage
+detection; they know nothing of rubrics, people or summaries. Validation into domain models
+happens above, in :mod:`reviews.workbook`.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from reviews.errors import ValidationError
+from reviews.domain.errors import ValidationError
 from reviews.store.base import CATALOGUE, KINDS, Doc, Problem, Shard, Store
 
 BACKENDS = ("tinydb", "sqlite")

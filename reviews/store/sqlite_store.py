@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from reviews.errors import DamagedFile, StorageError
+from reviews.domain.errors import DamagedFile, StorageError
 from reviews.store.base import KINDS, Doc, Problem, Shard, Store
 
 SCHEMA = """

@@ -31,7 +31,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-from reviews.errors import DamagedFile, StorageError
+from reviews.domain.errors import DamagedFile, StorageError
 from reviews.store.base import CATALOGUE, KINDS, PEOPLE, SHARED_KINDS, Doc, Problem, Shard, Store
 
 LOCK_TIMEOUT_S = 30.0

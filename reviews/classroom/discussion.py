@@ -1,0 +1,140 @@
+"""The discussion around a resource: corrections, votes on them, and comments.
+
+A mixin of :class:`reviews.workbook.Workbook`; every record is written to its author's own
+shard, so endorsing or disputing never rewrites anyone else's file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from reviews.domain.errors import NotFound, PermissionDenied
+from reviews.domain.model import Comment, Correction, Vote, build, new_id, valid_models
+
+if TYPE_CHECKING:
+    from reviews.domain.model import Record
+    from reviews.domain.visibility import State
+    from reviews.store import Store
+
+
+class Discussion:
+    store: Store
+
+    if TYPE_CHECKING:  # provided by Workbook and Moderation
+
+        def require_resource(self, resource_id: str) -> None: ...
+
+        def moderation(self) -> State: ...
+
+        def register(self, names: Iterable[str]) -> None: ...
+
+        def append(self, kind: str, record: Record, author: str) -> None: ...
+
+    def add_correction(
+        self,
+        resource_id: str,
+        author: str,
+        claim: str,
+        correction: str,
+        evidence: str,
+        locator: str = "",
+        severity: str = "minor",
+    ) -> Correction:
+        """Propose a correction: where, what the resource says, what is right, and why."""
+        self.require_resource(resource_id)
+        item = build(
+            Correction,
+            "correction",
+            id=new_id("cor"),
+            resource_id=resource_id,
+            author=author,
+            locator=locator,
+            claim=claim,
+            correction=correction,
+            evidence=evidence,
+            severity=severity,
+        )
+        self.append("corrections", item, item.author)
+        return item
+
+    def corrections(
+        self, resource_id: str | None = None, include_hidden: bool = False
+    ) -> list[Correction]:
+        docs = self.store.records("corrections")
+        if resource_id is not None:
+            docs = [d for d in docs if d.get("resource_id") == resource_id]
+        hidden = set() if include_hidden else self.moderation().hidden
+        return sorted(
+            (c for c in valid_models(Correction, docs) if c.id not in hidden),
+            key=lambda c: c.created_at,
+        )
+
+    def correction(self, correction_id: str) -> Correction:
+        doc = self.store.get("corrections", correction_id)
+        if doc is not None:
+            return Correction.model_validate(doc)
+        raise NotFound(f"no correction with id {correction_id!r}")
+
+    def vote(self, correction_id: str, voter: str, agree: bool, reason: str = "") -> Vote:
+        """Endorse (``agree=True``) or dispute a correction; voting again changes the vote."""
+        target = self.correction(correction_id)
+        ballot = build(
+            Vote,
+            "vote",
+            id=new_id("vote"),
+            correction_id=correction_id,
+            voter=voter,
+            agree=agree,
+            reason=reason,
+        )
+        if ballot.voter == target.author:
+            raise PermissionDenied("you cannot endorse or dispute your own correction")
+        with self.store.transaction(ballot.voter) as shard:
+            previous = shard.find("votes", correction_id=correction_id, voter=ballot.voter)
+            if previous:
+                kept = {"id": previous[0]["id"], "created_at": previous[0]["created_at"]}
+                ballot = Vote.model_validate({**ballot.model_dump(), **kept})
+            shard.put("votes", ballot.model_dump(mode="json"))
+        self.register([ballot.voter])
+        return ballot
+
+    def votes(self, correction_id: str | None = None) -> list[Vote]:
+        docs = self.store.records("votes")
+        if correction_id is not None:
+            docs = [d for d in docs if d.get("correction_id") == correction_id]
+        return sorted(valid_models(Vote, docs), key=lambda v: v.created_at)
+
+    def add_comment(
+        self, target_id: str, author: str, text: str, parent_id: str | None = None
+    ) -> Comment:
+        """Join the discussion under a resource or a correction."""
+        ids = {d.get("id") for d in self.store.records("resources")}
+        ids |= {d.get("id") for d in self.store.records("corrections")}
+        if target_id not in ids:
+            raise NotFound(f"no resource or correction with id {target_id!r} to comment on")
+        if parent_id is not None and parent_id not in {
+            d.get("id") for d in self.store.records("comments")
+        }:
+            raise NotFound(f"no comment with id {parent_id!r} to reply to")
+        item = build(
+            Comment,
+            "comment",
+            id=new_id("com"),
+            target_id=target_id,
+            author=author,
+            text=text,
+            parent_id=parent_id,
+        )
+        self.append("comments", item, item.author)
+        return item
+
+    def comments(self, target_id: str | None = None, include_hidden: bool = False) -> list[Comment]:
+        docs = self.store.records("comments")
+        if target_id is not None:
+            docs = [d for d in docs if d.get("target_id") == target_id]
+        hidden = set() if include_hidden else self.moderation().hidden
+        return sorted(
+            (c for c in valid_models(Comment, docs) if c.id not in hidden),
+            key=lambda c: c.created_at,
+        )

@@ -1,0 +1,77 @@
+"""Who is who: stable pseudonyms for learners, the join code, and tutors' right to unmask.
+
+Learners see each other as "Reviewer 7", never by name: a pseudonym keeps the discussion about
+the resource, not the person, and protects learners who disagree with a loud classmate. The
+number is given once, in order of first contribution, and stored in its own shard, so it
+never changes. Tutors are shown as tutors; only tutors see real names.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from reviews.domain.errors import PermissionDenied
+from reviews.domain.model import Person, build, new_id, valid_models
+from reviews.store.base import PEOPLE
+
+if TYPE_CHECKING:
+    from reviews.domain.model import WorkbookConfig
+    from reviews.store import Store
+
+
+class Identity:
+    """A mixin of :class:`reviews.workbook.Workbook`."""
+
+    store: Store
+    config: WorkbookConfig
+
+    if TYPE_CHECKING:
+
+        def is_tutor(self, name: str) -> bool: ...
+
+    def people(self) -> list[Person]:
+        return sorted(valid_models(Person, self.store.records("people")), key=lambda p: p.number)
+
+    def register(self, names: Iterable[str]) -> None:
+        """Give each new contributor the next pseudonym number (a no-op for known names)."""
+        known = {doc.get("name") for doc in self.store.records("people")}
+        new = [n for n in dict.fromkeys(names) if n not in known]
+        if not new:
+            return
+        with self.store.transaction(PEOPLE) as shard:
+            people = shard.all("people")
+            taken = {p.get("name") for p in people}
+            number = max((p.get("number", 0) for p in people), default=0)
+            for name in new:
+                if name not in taken:
+                    number += 1
+                    person = build(Person, "person", id=new_id("per"), name=name, number=number)
+                    shard.add("people", person.model_dump(mode="json"))
+
+    def pseudonyms(self) -> dict[str, str]:
+        """Every contributor's display name: ``Reviewer N`` for learners, ``Tutor <name>``."""
+        return {p.name: self._display(p.name, p.number) for p in self.people()}
+
+    def pseudonym(self, name: str) -> str:
+        """The name ``name`` is shown under to learners (registering it if it is new)."""
+        shown = self.pseudonyms().get(name)
+        if shown is None:
+            self.register([name])
+            shown = self.pseudonyms()[name]
+        return shown
+
+    def unmask(self, actor: str) -> dict[str, str]:
+        """Pseudonym -> real name, for tutors only (checked here, not only in the UI)."""
+        if not self.is_tutor(actor):
+            raise PermissionDenied("only a tutor can see learners' names")
+        return {shown: name for name, shown in self.pseudonyms().items()}
+
+    def check_join_code(self, code: str) -> bool:
+        """Does ``code`` match the workbook's join code (case and spaces ignored)?"""
+        given = "".join(code.split()).upper().encode()
+        return hmac.compare_digest(given, self.config.join_code.upper().encode())
+
+    def _display(self, name: str, number: int) -> str:
+        return f"Tutor {name}" if self.is_tutor(name) else f"Reviewer {number}"

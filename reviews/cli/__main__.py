@@ -1,0 +1,5 @@
+"""``python -m reviews.cli``."""
+
+from reviews.cli.main import main
+
+main()

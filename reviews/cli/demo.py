@@ -1,0 +1,21 @@
+"""``appraise demo``: a demo workbook with a simulated class."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command(epilog="Example:  appraise demo demo-workbook/")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--seed", default=7, show_default=True, help="Seed of the simulated class.")
+def demo(directory: Path, seed: int) -> None:
+    """Create a demo workbook (a cardiology block with simulated reviews) unless one exists."""
+    from reviews.io.demo import create_demo
+
+    if (directory / "workbook.yaml").exists():
+        click.echo(f"Demo workbook already in {directory}")
+        return
+    wb = create_demo(directory, seed=seed)
+    click.echo(f"Created demo workbook in {directory} ({len(wb.resources())} resources)")

@@ -1,0 +1,48 @@
+"""Options shared by every `appraise` sub-command module (one definition, one help text)."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+from typing import Any
+
+import click
+
+WORKBOOK_HELP = "Workbook directory (or set APPRAISE_WORKBOOK)."
+
+
+def workbook_option(func: Any) -> Any:
+    """``--workbook/-w DIR``, falling back to the ``APPRAISE_WORKBOOK`` environment variable."""
+    return click.option(
+        "--workbook",
+        "-w",
+        "workbook",
+        envvar="APPRAISE_WORKBOOK",
+        required=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        help=WORKBOOK_HELP,
+    )(func)
+
+
+def default_actor() -> str:
+    """``cli:<login>``; ``cli:unknown`` where the login has no name (e.g. a container's
+    arbitrary uid, where getpass.getuser() raises)."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError, ImportError):
+        return "cli:unknown"
+
+
+def actor_option(func: Any) -> Any:
+    return click.option(
+        "--actor",
+        default=default_actor,
+        show_default="cli:<your login>",
+        help="Name recorded in the audit log for this action.",
+    )(func)
+
+
+def open_workbook(path: Path) -> Any:
+    from reviews.workbook import Workbook
+
+    return Workbook.open(path)

@@ -1,0 +1,50 @@
+"""``appraise summary``: the quality summary as a terminal table, CSV or JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from reviews.cli.options import open_workbook, workbook_option
+
+
+@click.command(epilog="Example:  appraise summary --workbook cardio/ --format csv > summary.csv")
+@workbook_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+@click.option("--rubric", help="Rubric to summarise (default: the workbook's).")
+def summary(workbook: Path, fmt: str, rubric: str | None) -> None:
+    """One row per resource: reviews, score on the rubric's scale, verdict."""
+    frame = open_workbook(workbook).summary(rubric)
+    if fmt == "csv":
+        click.echo(frame.to_csv(index=False), nl=False)
+    elif fmt == "json":
+        records = json.loads(frame.to_json(orient="records", force_ascii=False))
+        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+    else:
+        click.echo(summary_table(frame))
+
+
+def summary_table(frame: Any) -> str:
+    """A terminal table of the summary; missing numbers show as '-', never as NaN. ``likely``
+    is the 80 % interval of the score; ``!`` marks a resource that needs a tutor's attention."""
+    if frame.empty:
+        return "No resources yet: add some with `appraise import resources`."
+    shown = frame[["id", "kind", "title", "n_reviews", "score", "mean", "verdict"]].copy()
+    shown["title"] = shown["title"].str.slice(0, 40)
+    shown["score"] = shown["score"].map(lambda s: "-" if s != s else f"{s:.2f}")
+    shown["mean"] = shown["mean"].map(lambda s: "-" if s != s else f"{s:.2f}")
+    low, high = frame["score_low80"], frame["score_high80"]
+    shown.insert(5, "likely", [
+        "-" if lo != lo else f"{lo:.1f}-{hi:.1f}" for lo, hi in zip(low, high, strict=True)
+    ])  # fmt: skip
+    shown["!"] = frame["needs_attention"].map({True: "!", False: ""})
+    return str(shown.to_string(index=False))

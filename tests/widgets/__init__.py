@@ -1,0 +1,1 @@
+"""Tests of widgets/: components without a browser, and the dashboards in real Chromium."""

@@ -30,6 +30,7 @@ from reviews.classroom.identity import Identity
 from reviews.classroom.moderation import Moderation
 from reviews.classroom.roles import Actor, audit_note, require_tutor_or_administrator
 from reviews.domain.errors import NotFound, PermissionDenied, StorageError, ValidationError
+from reviews.domain.hub import HubUser
 from reviews.domain.model import (
     ModerationEvent,
     Record,
@@ -81,6 +82,7 @@ class Workbook(Identity, Discussion, Moderation):
         self.path = path
         self.config = config
         self.store = store
+        self._hub_tutors: set[str] = set()  # hub users of config.hub_tutor_group seen here
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -143,7 +145,19 @@ class Workbook(Identity, Discussion, Moderation):
         return self.config.min_reviewers or rubric.min_reviewers
 
     def is_tutor(self, name: str) -> bool:
-        return name in self.config.tutors
+        return name in self.config.tutors or name in self._hub_tutors
+
+    def admit_hub_user(self, user: HubUser) -> str:
+        """The name of a user JupyterHub authenticated, who is a tutor in this process when
+        they belong to the workbook's ``hub_tutor_group`` (see :mod:`reviews.domain.hub`).
+
+        A :class:`HubUser` comes from the server's verified headers, never from a form."""
+        group = self.config.hub_tutor_group
+        if group and group in user.groups:
+            self._hub_tutors.add(user.name)
+        else:
+            self._hub_tutors.discard(user.name)
+        return user.name
 
     def append(self, kind: str, record: Record, author: str) -> None:
         """Store a new record in its author's shard and give the author a pseudonym."""

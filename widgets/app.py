@@ -20,6 +20,7 @@ from urllib.parse import parse_qs
 import ipywidgets as W
 
 from reviews.domain.errors import AppraiseError
+from reviews.domain.hub import hub_mode
 from reviews.workbook import Workbook
 from widgets.add_resource import AddResource
 from widgets.catalogue import Catalogue
@@ -125,7 +126,7 @@ class LearnerApp:
         wait()
         env = os.environ if environ is None else environ
         wanted = parse_qs(env.get("QUERY_STRING", "")).get("resource", [""])[0]
-        self.hub = bool(env.get("JUPYTERHUB_USER", "").strip())
+        self.hub = bool(env.get("JUPYTERHUB_USER", "").strip()) or hub_mode(env)
         user = identity_from(self.wb, env)
         if user:
             self.enter(user, remember=False, resource_id=wanted)

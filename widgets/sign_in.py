@@ -22,6 +22,7 @@ from http.cookies import CookieError, SimpleCookie
 
 import ipywidgets as W
 
+from reviews.domain.hub import hub_user
 from reviews.domain.model import LIMITS
 from reviews.workbook import Workbook
 from widgets.fields import STACKED, FieldError, TextField, labelled
@@ -70,10 +71,14 @@ def remembered_name(wb: Workbook, cookie_header: str) -> str | None:
 
 
 def identity_from(wb: Workbook, environ: Mapping[str, str]) -> str | None:
-    """The user the environment vouches for: JupyterHub's, else a remembered learner."""
-    hub_user = environ.get("JUPYTERHUB_USER", "").strip()
-    if hub_user:
-        return hub_user
+    """The user the environment vouches for: the hub's verified user under ``appraise serve
+    --hub`` (see reviews/domain/hub.py), JupyterHub's, else a remembered learner."""
+    verified = hub_user(environ)
+    if verified is not None:
+        return wb.admit_hub_user(verified)
+    hub_user_name = environ.get("JUPYTERHUB_USER", "").strip()
+    if hub_user_name:
+        return hub_user_name
     return remembered_name(wb, environ.get("HTTP_COOKIE", ""))
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 
 import ipywidgets as W
 
+from reviews.domain.hub import hub_user
 from reviews.workbook import Workbook
 from widgets.app import Unavailable, open_from_environment
 from widgets.audit_log import AuditLog
@@ -86,10 +87,15 @@ class TutorApp:
             wait = wait_for_request
         wait()
         env = os.environ if environ is None else environ
-        hub_user = env.get("JUPYTERHUB_USER", "").strip()
-        self.hub = bool(hub_user)
-        if hub_user:
-            self.enter(hub_user)
+        verified = hub_user(env)  # appraise serve --hub: the server checked the hub's OAuth
+        if verified is not None:
+            self.hub = True
+            self.enter(self.wb.admit_hub_user(verified))
+            return
+        hub_name = env.get("JUPYTERHUB_USER", "").strip()
+        self.hub = bool(hub_name)
+        if hub_name:
+            self.enter(hub_name)
         else:
             form = TutorSignIn(self.wb, self.enter)
             self.body.children = [form.widget]

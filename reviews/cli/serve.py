@@ -33,9 +33,23 @@ from reviews.cli.options import open_workbook, workbook_option
     help="Which dashboard to serve at /: learners', tutors' (moderation, participation, "
     "calibration, export) or the read-only class summaries. Run one server per dashboard.",
 )
-def serve(workbook: Path, port: int, host: str, cull_idle_timeout: int, dashboard: str) -> None:
+@click.option(
+    "--hub",
+    is_flag=True,
+    help="Run under JupyterHub (as a hub service or as the single-user command): every "
+    "dashboard behind the hub's login, which says who is who. The hub chooses the address; "
+    "see docs/deployment.md.",
+)
+def serve(
+    workbook: Path, port: int, host: str, cull_idle_timeout: int, dashboard: str, hub: bool
+) -> None:
     """Serve a dashboard with Voila (the learner dashboard at / unless --dashboard says)."""
     from reviews.serving.voila import serve as run
 
     wb = open_workbook(workbook)
+    if hub:
+        from reviews.serving.hub import serve_hub
+
+        serve_hub(wb, cull_idle_timeout=cull_idle_timeout)
+        return
     run(wb, host=host, port=port, cull_idle_timeout=cull_idle_timeout, dashboard=dashboard)

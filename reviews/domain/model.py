@@ -146,6 +146,8 @@ class WorkbookConfig(BaseModel):
     title: Title
     default_rubric: str = "stars"
     tutors: list[Name] = Field(default_factory=list)
+    # Under `appraise serve --hub`, members of this JupyterHub group are tutors too.
+    hub_tutor_group: str | None = Field(default=None, min_length=1, max_length=255)
     join_code: str = Field(default_factory=new_join_code, min_length=4, max_length=32)
     min_reviewers: int | None = Field(default=None, ge=1, le=100)
     hide_reviews_until_submitted: bool = False

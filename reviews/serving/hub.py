@@ -33,6 +33,8 @@ the tutors' at ``<prefix>tutor`` and the summaries at ``<prefix>summaries`` (red
 from __future__ import annotations
 
 import os
+import runpy
+import signal
 import sys
 from collections.abc import Mapping
 from typing import Any
@@ -181,7 +183,7 @@ def hub_voila_command(host: str, port: int, prefix: str, cull_idle_timeout: int,
     return [
         sys.executable,
         "-m",
-        "voila",
+        __name__,  # Voila, stopping on the hub's SIGINT (see main)
         str(notebooks_dir()),
         f"--Voila.ip={host}",
         f"--port={port}",
@@ -190,7 +192,8 @@ def hub_voila_command(host: str, port: int, prefix: str, cull_idle_timeout: int,
         "--theme=light",
         "--VoilaConfiguration.show_tracebacks=False",
         f"--Voila.identity_provider_class={HubIdentityProvider.__module__}.HubIdentityProvider",
-        f'--VoilaConfiguration.http_header_envs=["{USER_HEADER}", "{GROUPS_HEADER}"]',
+        f"--VoilaConfiguration.http_header_envs={USER_HEADER}",
+        f"--VoilaConfiguration.http_header_envs={GROUPS_HEADER}",
         f"--MappingKernelManager.cull_interval={CULL_INTERVAL_S}",
         f"--MappingKernelManager.cull_idle_timeout={cull_idle_timeout}",
         "--MappingKernelManager.cull_connected=False",
@@ -211,3 +214,19 @@ def serve_hub(wb: Workbook, cull_idle_timeout: int = 900) -> None:
         flush=True,
     )
     os.execve(sys.executable, command, env)
+
+
+def main() -> None:
+    """Run Voila (``python -m reviews.serving.hub <voila arguments>``), stopping on SIGINT.
+
+    JupyterHub stops a service or a single-user server with SIGINT first; Voila stops only on
+    SIGTERM (and ignored SIGINT here until the hub's SIGKILL, keeping a hub restart waiting),
+    so SIGINT is turned into SIGTERM, which Voila handles by shutting its kernels down.
+    """
+    signal.signal(signal.SIGINT, lambda *_: os.kill(os.getpid(), signal.SIGTERM))
+    sys.argv[0] = "voila"
+    runpy.run_module("voila", run_name="__main__", alter_sys=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -20,9 +20,10 @@ class ClassAuthenticator(Authenticator):
     """A user name and that user's password, from the test's settings."""
 
     async def authenticate(self, handler, data):
-        if data["username"] in run["passwords"] and run["passwords"][data["username"]] == data[
-            "password"
-        ]:
+        if (
+            data["username"] in run["passwords"]
+            and run["passwords"][data["username"]] == data["password"]
+        ):
             return data["username"]
         return None
 
@@ -51,3 +52,12 @@ c.JupyterHub.services = [
         "oauth_client_allowed_scopes": ["read:users:groups!user"],
     }
 ]
+# One Voila per learner: each user's server is `appraise serve --hub` too (same user account
+# as the hub here; a real hub uses the system users' LocalProcessSpawner or containers).
+c.JupyterHub.spawner_class = "simple"
+c.Spawner.cmd = run["command"]
+c.Spawner.environment = run["environment"]
+c.Spawner.default_url = "/"  # the learner dashboard (tutors: /tutor)
+c.Spawner.http_timeout = 60
+c.Spawner.start_timeout = 90
+c.SimpleLocalProcessSpawner.home_dir_template = os.path.join(run["dir"], "home-{username}")

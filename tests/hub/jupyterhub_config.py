@@ -56,8 +56,10 @@ c.JupyterHub.services = [
 # as the hub here; a real hub uses the system users' LocalProcessSpawner or containers).
 c.JupyterHub.spawner_class = "simple"
 c.Spawner.cmd = run["command"]
-c.Spawner.environment = run["environment"]
+# no preheated kernels on a one-person server: its only kernel starts when its owner arrives
+c.Spawner.environment = run["environment"] | {"APPRAISE_KERNEL_POOL": "0"}
 c.Spawner.default_url = "/"  # the learner dashboard (tutors: /tutor)
+c.Spawner.oauth_client_allowed_scopes = ["read:users:groups!user"]  # hub_tutor_group
 c.Spawner.http_timeout = 60
 c.Spawner.start_timeout = 90
 c.SimpleLocalProcessSpawner.home_dir_template = os.path.join(run["dir"], "home-{username}")

@@ -72,13 +72,17 @@ def open_dashboard(page: Page, url: str) -> None:
 def test_two_hub_learners_each_see_themselves_and_never_a_sign_in_form(
     browser: Browser, setup: Setup
 ) -> None:
+    pages = {me: signed_in(browser, setup.hub, me) for me in ("ana", "ben")}
+    for page in pages.values():  # both at once: two kernels answer in parallel
+        page.goto(setup.hub.service)
     for me, other in [("ana", "ben"), ("ben", "ana")]:
-        page = signed_in(browser, setup.hub, me)
-        open_dashboard(page, setup.hub.service)
+        page = pages[me]
+        page.wait_for_selector(".appraise-user b")
         expect(page.locator(".appraise-user")).to_contain_text(f"Signed in as {me}")
         assert page.locator(".appraise-sign-in").count() == 0
         assert page.locator(".appraise-sign-out").is_hidden()  # the hub signs people out
         assert not re.search(rf"\b{other}\b", page.inner_text("body"))
+    for page in pages.values():
         page.context.close()
 
 

@@ -8,8 +8,8 @@ asked for a name: the hub's OAuth says who is who.
 - the shared service: two learners each see themselves, never the other; a learner is refused
   the tutor dashboard, even when the browser sends the identity headers itself, claiming to be
   the tutor; the hub-group tutor hides a comment and the learner no longer sees it;
-- one server per learner: ana's own `appraise serve --hub` at /user/ana/ shows ana, and ben
-  cannot open it.
+- one server per person: ana's own `appraise serve --hub` at /user/ana/ shows ana, and ben
+  cannot open it; tina's own server knows her hub group and opens her tutor dashboard.
 """
 
 from __future__ import annotations
@@ -139,10 +139,16 @@ def test_one_server_per_learner_shows_its_owner_and_refuses_everyone_else(
     browser: Browser, setup: Setup
 ) -> None:
     ana = signed_in(browser, setup.hub, "ana")
-    ana.goto(f"{setup.hub.url}hub/spawn")  # the hub starts ana's own `appraise serve --hub`
+    tina = signed_in(browser, setup.hub, "tina")
+    for page in (ana, tina):  # the hub starts each one's own `appraise serve --hub`, at once
+        page.goto(f"{setup.hub.url}hub/spawn")
     ana.wait_for_url(re.compile(r"/user/ana/"), timeout=120_000)
     ana.wait_for_selector(".appraise-user b")
     expect(ana.locator(".appraise-user")).to_contain_text("Signed in as ana")
+
+    tina.wait_for_url(re.compile(r"/user/tina/"), timeout=120_000)
+    open_dashboard(tina, f"{setup.hub.url}user/tina/tutor")  # her groups reach her server too
+    expect(tina.locator(".appraise-user")).to_contain_text("Signed in as tina, tutor")
 
     ben = signed_in(browser, setup.hub, "ben")
     response = ben.goto(f"{setup.hub.url}user/ana/")
@@ -150,5 +156,5 @@ def test_one_server_per_learner_shows_its_owner_and_refuses_everyone_else(
     ben.wait_for_load_state()
     assert ben.locator(".appraise-app").count() == 0
     assert "Signed in as" not in ben.inner_text("body")
-    ana.context.close()
-    ben.context.close()
+    for page in (ana, tina, ben):
+        page.context.close()

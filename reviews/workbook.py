@@ -12,6 +12,9 @@ Layout of a workbook directory::
     contributions/<who>.json  one shard per contributor: reviews, corrections, votes, comments,
                               moderation events (tinydb backend)
     appraise.sqlite           everything, when the workbook uses the sqlite backend
+    .appraise-secret          the keys that sign sessions and hash personal codes (0600; see
+                              reviews/classroom/sessions.py); never exported
+    roster.json               the class roster, when there is one (reviews/classroom/roster.py)
 """
 
 from __future__ import annotations
@@ -28,7 +31,9 @@ from filelock import FileLock, Timeout
 from reviews.classroom.discussion import Discussion
 from reviews.classroom.identity import Identity
 from reviews.classroom.moderation import Moderation
-from reviews.classroom.roles import Actor, audit_note, require_tutor_or_administrator
+from reviews.classroom.access import Access
+from reviews.classroom.roles import Actor, audit_note, require_tutor_or_administrator, via_of
+from reviews.classroom.sessions import ensure_secret
 from reviews.domain.errors import NotFound, PermissionDenied, StorageError, ValidationError
 from reviews.domain.model import (
     ModerationEvent,
@@ -43,6 +48,7 @@ from reviews.domain.model import (
     problems,
     valid_models,
 )
+from reviews.domain.names import looks_like, name_key
 from reviews.domain.passphrase import hash_passphrase, verify_passphrase
 from reviews.domain.rubric import Rubric
 from reviews.domain.rubric_files import load_rubrics
@@ -74,7 +80,7 @@ def _read_config(path: Path) -> WorkbookConfig:
         raise StorageError(f"{file}: " + "; ".join(problems(exc))) from None
 
 
-class Workbook(Identity, Discussion, Moderation):
+class Workbook(Identity, Discussion, Moderation, Access):
     """A workbook directory. Cheap to open; safe to use from many processes at once."""
 
     def __init__(self, path: Path, config: WorkbookConfig, store: Store) -> None:
@@ -111,13 +117,19 @@ class Workbook(Identity, Discussion, Moderation):
         if config.default_rubric not in rubrics:
             raise NotFound(f"unknown rubric {rubric!r}; choose one of {', '.join(rubrics)}")
         (root / "rubrics").mkdir(parents=True, exist_ok=True)
+        ensure_secret(root)
         write_atomic_text(root / CONFIG_FILE, config_yaml(config))
         return cls(root, config, open_store(root, config.storage))
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> Workbook:
+        """Open a workbook; one made before sessions had a secret gets its secret now."""
         root = Path(path)
         config = _read_config(root)
+        try:
+            ensure_secret(root)
+        except OSError:
+            pass  # a read-only copy (a backup being checked): sign-ins will say what is wrong
         return cls(root, config, open_store(root, config.storage))
 
     def __repr__(self) -> str:
@@ -143,7 +155,18 @@ class Workbook(Identity, Discussion, Moderation):
         return self.config.min_reviewers or rubric.min_reviewers
 
     def is_tutor(self, name: str) -> bool:
-        return name in self.config.tutors
+        """Is ``name`` a tutor's, compared in canonical form (``"dr-lee\u00a0"`` is
+        ``dr-lee``; see :mod:`reviews.domain.names`)?"""
+        return self.tutor_named(name) is not None
+
+    def tutor_named(self, name: str) -> str | None:
+        """The tutor's name as ``workbook.yaml`` spells it, if ``name`` is one."""
+        key = name_key(name)
+        return next((t for t in self.config.tutors if name_key(t) == key), None)
+
+    def tutor_lookalike(self, name: str) -> str | None:
+        """The tutor whose name ``name`` looks like (confusable skeleton), if any."""
+        return next((t for t in self.config.tutors if looks_like(name, t)), None)
 
     def append(self, kind: str, record: Record, author: str) -> None:
         """Store a new record in its author's shard and give the author a pseudonym."""
@@ -184,7 +207,7 @@ class Workbook(Identity, Discussion, Moderation):
         had_one = _read_config(self.path).tutor_passphrase_hash is not None
         self.update_settings(tutor_passphrase_hash=hash_passphrase(passphrase))
         what = "tutor passphrase changed" if had_one else "tutor passphrase set"
-        self.log_event("passphrase", self.config.id, who, what + audit_note(actor))
+        self.log_event("passphrase", self.config.id, who, what + audit_note(actor), via_of(actor))
 
     # -- resources -------------------------------------------------------------------------
 

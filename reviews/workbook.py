@@ -19,6 +19,7 @@ Layout of a workbook directory::
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -28,12 +29,20 @@ import pydantic
 import yaml
 from filelock import FileLock, Timeout
 
+from reviews.classroom.access import Access
 from reviews.classroom.discussion import Discussion
+from reviews.classroom.guessing import Throttle
 from reviews.classroom.identity import Identity
 from reviews.classroom.moderation import Moderation
-from reviews.classroom.access import Access
 from reviews.classroom.roles import Actor, audit_note, require_tutor_or_administrator, via_of
-from reviews.classroom.sessions import ensure_secret
+from reviews.classroom.sessions import (
+    HUB,
+    JOIN_CODE,
+    PASSPHRASE,
+    PERSONAL_CODE,
+    Identified,
+    ensure_secret,
+)
 from reviews.domain.errors import NotFound, PermissionDenied, StorageError, ValidationError
 from reviews.domain.model import (
     ModerationEvent,
@@ -126,10 +135,8 @@ class Workbook(Identity, Discussion, Moderation, Access):
         """Open a workbook; one made before sessions had a secret gets its secret now."""
         root = Path(path)
         config = _read_config(root)
-        try:
+        with contextlib.suppress(OSError):  # a read-only copy (a backup being checked)
             ensure_secret(root)
-        except OSError:
-            pass  # a read-only copy (a backup being checked): sign-ins will say what is wrong
         return cls(root, config, open_store(root, config.storage))
 
     def __repr__(self) -> str:
@@ -496,4 +503,14 @@ def write_atomic_text(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-__all__ = ["CONFIG_FILE", "Workbook"]
+# For the dashboards, which import the facade rather than the classroom layer.
+__all__ = [
+    "CONFIG_FILE",
+    "HUB",
+    "JOIN_CODE",
+    "PASSPHRASE",
+    "PERSONAL_CODE",
+    "Identified",
+    "Throttle",
+    "Workbook",
+]

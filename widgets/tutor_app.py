@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 
 import ipywidgets as W
 
-from reviews.workbook import Workbook
+from reviews.workbook import HUB, Identified, Workbook
 from widgets.app import Unavailable, open_from_environment
 from widgets.audit_log import AuditLog
 from widgets.calibration_view import CalibrationView
@@ -24,6 +24,7 @@ from widgets.fields import close_tree
 from widgets.format import esc
 from widgets.moderation import ModerationQueue
 from widgets.participation_view import ParticipationView
+from widgets.roster_view import RosterView
 from widgets.status import Status
 from widgets.summaries_view import SummariesView
 from widgets.theme import stylesheet
@@ -36,6 +37,7 @@ SECTIONS: dict[str, tuple[str, Callable[[Workbook, str], object]]] = {
     "participation": ("Participation", ParticipationView),
     "calibration": ("Calibration", CalibrationView),
     "summaries": ("Summaries", SummariesView),
+    "roster": ("Roster", RosterView),
     "export": ("Export", ExportPanel),
 }
 
@@ -89,6 +91,7 @@ class TutorApp:
         hub_user = env.get("JUPYTERHUB_USER", "").strip()
         self.hub = bool(hub_user)
         if hub_user:
+            self.wb.record_sign_in(Identified(hub_user, HUB), "tutor")  # audited for tutors
             self.enter(hub_user)
         else:
             form = TutorSignIn(self.wb, self.enter)

@@ -17,7 +17,7 @@ log, with how the person was identified.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from reviews.classroom.roles import Actor, audit_note, require_tutor_or_administrator, via_of
 from reviews.classroom.roster import Issued, Learner, Roster
@@ -34,6 +34,7 @@ from reviews.classroom.sessions import (
 from reviews.domain.names import same_person
 
 if TYPE_CHECKING:
+    from reviews.classroom.source import ClassroomSource
     from reviews.domain.model import ModerationEvent, WorkbookConfig
 
 
@@ -57,6 +58,10 @@ class Access:
 
         def log_security(self, action: str, target_id: str, reason: str) -> ModerationEvent: ...
 
+    def _authorise(self, actor: Actor, what: str) -> str:
+        """The name to audit for ``actor``, a tutor or the administrator; refuse others."""
+        return require_tutor_or_administrator(cast("ClassroomSource", self), actor, what)
+
     # -- the roster ------------------------------------------------------------------------
 
     def roster(self) -> Roster:
@@ -71,21 +76,21 @@ class Access:
         return self.roster().by_code(code, read_secret(self.path))
 
     def roster_import(self, text: str, actor: Actor, source: str = "a CSV file") -> list[Issued]:
-        who = require_tutor_or_administrator(self, actor, "change the roster")
+        who = self._authorise(actor, "change the roster")
         issued = self.roster().import_csv(text)
         reason = f"{len(issued)} learners added to the roster from {source}"
         self.log_event("roster", self.config.id, who, reason + audit_note(actor), via_of(actor))
         return issued
 
     def roster_add(self, name: str, actor: Actor, email: str = "", group: str = "") -> Issued:
-        who = require_tutor_or_administrator(self, actor, "change the roster")
+        who = self._authorise(actor, "change the roster")
         issued = self.roster().add(name, email, group)
         reason = f"{issued.learner.name} added to the roster"
         self.log_event("roster", self.config.id, who, reason + audit_note(actor), via_of(actor))
         return issued
 
     def roster_remove(self, name: str, actor: Actor) -> Learner:
-        who = require_tutor_or_administrator(self, actor, "change the roster")
+        who = self._authorise(actor, "change the roster")
         gone = self.roster().remove(name)
         reason = f"{gone.name} removed from the roster"
         self.log_event("roster", self.config.id, who, reason + audit_note(actor), via_of(actor))
@@ -93,7 +98,7 @@ class Access:
 
     def roster_reset_code(self, name: str, actor: Actor) -> Issued:
         """A new personal code for a learner (tutors and the administrator; audited)."""
-        who = require_tutor_or_administrator(self, actor, "reset a personal code")
+        who = self._authorise(actor, "reset a personal code")
         issued = self.roster().reset_code(name)
         reason = f"personal code of {issued.learner.name} reset"
         self.log_event("roster", self.config.id, who, reason + audit_note(actor), via_of(actor))
@@ -141,7 +146,7 @@ class Access:
 
     def rotate_sessions(self, actor: Actor) -> None:
         """A new session key: everyone remembered on a device must sign in again."""
-        who = require_tutor_or_administrator(self, actor, "sign everyone out")
+        who = self._authorise(actor, "sign everyone out")
         rotate_session_key(self.path)
         reason = "session key rotated: every remembered sign-in ended" + audit_note(actor)
         self.log_event("sessions", self.config.id, who, reason, via_of(actor))

@@ -12,10 +12,10 @@ from reviews.domain.errors import NotFound, ValidationError
 from reviews.domain.model import ModerationEvent, Record, build, new_id, valid_models
 from reviews.domain.names import name_key
 from reviews.domain.visibility import State
+from reviews.store import Store
 
 GUARD = "(sign-in guard)"  # the actor of lock-outs
 SECURITY_SHARD = "__security__"
-from reviews.store import Store
 
 
 def target_exists(store: Store, target_id: str) -> bool:

@@ -57,7 +57,9 @@ def test_codes_are_unique_unguessable_and_stored_only_as_keyed_hashes(wb: Workbo
     assert len(set(codes)) == 300 and all(len(c) == 10 for c in codes)
     assert all(set(c) <= set(ALPHABET) for c in codes)
     stored = (wb.path / ROSTER_FILE).read_text()
-    assert not any(code in stored or i.code in stored for code, i in zip(codes, issued))
+    assert not any(
+        code in stored or i.code in stored for code, i in zip(codes, issued, strict=True)
+    )
     assert len({r["code_hash"] for r in json.loads(stored)["learners"]}) == 300
     (event,) = wb.audit_log()
     assert event.action == "roster" and event.via == "administrator" and "300" in event.reason

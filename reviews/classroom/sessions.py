@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 import hmac
 import json
@@ -86,11 +87,17 @@ def ensure_secret(root: Path) -> None:
     path = root / SECRET_FILE
     if path.exists():
         return
-    tmp = write_private(path, _secret_text(os.urandom(32), os.urandom(32)))
+    text = _secret_text(os.urandom(32), os.urandom(32))
+    tmp = write_private(path, text)
     try:
         os.link(tmp, path)
     except FileExistsError:
         pass  # another process made it first: theirs is the secret
+    except OSError:  # a file system without hard links: exclusive creation instead
+        with contextlib.suppress(FileExistsError):
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -150,7 +157,9 @@ def issue(
     """A token remembering ``name`` (identified by ``how``) until ``lifetime_s`` from now."""
     expires = int((time.time() if now is None else now) + lifetime_s)
     payload = _encode(
-        json.dumps({"n": name, "h": how, "e": expires}, separators=(",", ":")).encode()
+        json.dumps(
+            {"n": name, "h": how, "e": expires}, separators=(",", ":"), ensure_ascii=False
+        ).encode()
     )
     return f"{VERSION}.{payload}.{_mac(secret, workbook_id, payload, binding)}"
 

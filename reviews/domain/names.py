@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from reviews.domain.errors import ValidationError
@@ -66,9 +66,14 @@ def describe(ch: str) -> str:
 def name_key(name: str) -> str:
     """What two spellings of one person share: the canonical form, case folded. A name that
     cannot be canonicalised (or is not text) gets a key no valid name has, so it never
-    matches anyone."""
+    matches anyone. Cached: tables ask it once per row."""
     if not isinstance(name, str):
         return INVALID
+    return _key(name)
+
+
+@lru_cache(maxsize=65536)
+def _key(name: str) -> str:
     try:
         return canonical_name(name).casefold()
     except BadName:
@@ -80,6 +85,7 @@ def same_person(a: str, b: str) -> bool:
     return key != INVALID and key == name_key(b)
 
 
+@lru_cache(maxsize=4096)
 def skeleton(name: str) -> str:
     """The name with every character replaced by its confusable class's representative
     (case folded), so that ``dr-lее`` with Cyrillic ``е`` and ``dr-lee`` have one skeleton."""

@@ -69,11 +69,12 @@ def reviews_frame(wb: ReviewSource, rubric: str | None = None) -> pd.DataFrame:
         else np.empty((0, len(items)))
     )
     reviewers = [d.get("reviewer") for d in docs]
+    tutor = {r: name_key(r or "") in tutors for r in set(reviewers)}
     per_review = {
         "review_id": [d.get("id") for d in docs],
         "resource_id": [d.get("resource_id") for d in docs],
         "reviewer": reviewers,
-        "is_tutor": [name_key(r or "") in tutors for r in reviewers],
+        "is_tutor": [tutor[r] for r in reviewers],
         "rubric": rubric_.id,
         "confidence": pd.array([d.get("confidence") for d in docs], dtype="Int64"),
         "created_at": _times(docs, "created_at"),

@@ -31,6 +31,9 @@ class Moderation:
     """A mixin of :class:`reviews.workbook.Workbook`: tutor actions, checked on every call."""
 
     store: Store
+    #: How everyone acting through this object was identified, when one answer fits all
+    #: (the command line sets "administrator"); a dashboard says it per person instead.
+    acting_via: str | None = None
 
     if TYPE_CHECKING:  # provided by Discussion and Workbook
 
@@ -68,7 +71,7 @@ class Moderation:
     ) -> ModerationEvent:
         """Append one event to the audit log (in the actor's own shard; never rewritten).
         ``via`` is how the actor was identified; by default what this workbook object was
-        told at sign-in (:meth:`identified`), "administrator" for the command line."""
+        told at sign-in (:meth:`identified`), else :attr:`acting_via`."""
         event = build(
             ModerationEvent,
             "event",
@@ -77,7 +80,7 @@ class Moderation:
             target_id=target_id,
             actor=actor,
             reason=reason,
-            via=via or self.identified_by(actor),
+            via=via or self.identified_by(actor) or self.acting_via,
         )
         self.append("events", event, event.actor)
         return event

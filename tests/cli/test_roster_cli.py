@@ -99,3 +99,13 @@ def test_sessions_rotate_signs_everyone_out(book: Path, capsys: pytest.CaptureFi
     code, out, _ = run_main(capsys, "sessions", "rotate", "-w", str(book))
     assert code == 0 and "signs in again" in out
     assert Workbook.open(book).session_from_token(token) is None
+
+
+def test_command_line_actions_are_audited_as_the_administrators(
+    book: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    links = write(tmp_path / "links.csv", "url,title\nhttps://example.org/a,A\n")
+    code, _, _ = run_main(capsys, "import", "resources", str(links), "-w", str(book))
+    assert code == 0
+    (event,) = Workbook.open(book).audit_log()
+    assert event.action == "import" and event.via == "administrator"

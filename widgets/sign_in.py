@@ -136,6 +136,7 @@ class SignIn:
         self.how = ""
         self.rostered = wb.has_roster()
         self.tutor_mode = False
+        self._remember_display: str | None = None
         self.name = TextField(
             "Your name",
             "appraise-name",
@@ -212,7 +213,11 @@ class SignIn:
         self.personal.widget.layout.display = "none" if self.tutor_mode else None
         self.name.widget.layout.display = None if self.tutor_mode else "none"
         self.passphrase.layout.display = None if self.tutor_mode else "none"
-        self.remember.layout.display = "none" if self.tutor_mode else None
+        if self.tutor_mode:  # tutors are never remembered; a page may hide the box anyway
+            self._remember_display = self.remember.layout.display
+            self.remember.layout.display = "none"
+        else:
+            self.remember.layout.display = self._remember_display
         self.tutor_toggle.description = "I am a learner" if self.tutor_mode else "I am a tutor"
         self.passphrase_error.clear()
         self.status.clear()

@@ -138,10 +138,14 @@ def test_a_remembered_roster_learner_comes_back_as_themselves(
     assert started(room, HTTP_COOKIE=f"{cookie_name(room.wb)}={value}").user == ""
 
 
-def test_a_tutor_signs_in_by_passphrase_in_roster_mode_and_is_audited(
+def test_a_tutor_signs_in_by_passphrase_in_roster_mode_and_is_not_remembered(
     room: Classroom, rostered: dict[str, str]
 ) -> None:
     sign_in, entered = form(room)
+    sign_in.tutor_toggle.click()
+    assert sign_in.remember.layout.display == "none"  # tutors are never remembered
+    sign_in.tutor_toggle.click()
+    assert sign_in.remember.layout.display is None
     sign_in.tutor_toggle.click()
     sign_in.name.value, sign_in.passphrase.value = "Dr-Lee", PASSPHRASE
     sign_in.submit.click()

@@ -12,10 +12,14 @@ Layout of a workbook directory::
     contributions/<who>.json  one shard per contributor: reviews, corrections, votes, comments,
                               moderation events (tinydb backend)
     appraise.sqlite           everything, when the workbook uses the sqlite backend
+    .appraise-secret          the keys that sign sessions and hash personal codes (0600; see
+                              reviews/classroom/sessions.py); never exported
+    roster.json               the class roster, when there is one (reviews/classroom/roster.py)
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -25,10 +29,20 @@ import pydantic
 import yaml
 from filelock import FileLock, Timeout
 
+from reviews.classroom.access import Access
 from reviews.classroom.discussion import Discussion
+from reviews.classroom.guessing import Throttle
 from reviews.classroom.identity import Identity
 from reviews.classroom.moderation import Moderation
-from reviews.classroom.roles import Actor, audit_note, require_tutor_or_administrator
+from reviews.classroom.roles import Actor, audit_note, require_tutor_or_administrator, via_of
+from reviews.classroom.sessions import (
+    HUB,
+    JOIN_CODE,
+    PASSPHRASE,
+    PERSONAL_CODE,
+    Identified,
+    ensure_secret,
+)
 from reviews.domain.errors import NotFound, PermissionDenied, StorageError, ValidationError
 from reviews.domain.hub import HubUser
 from reviews.domain.model import (
@@ -44,6 +58,7 @@ from reviews.domain.model import (
     problems,
     valid_models,
 )
+from reviews.domain.names import looks_like, name_key
 from reviews.domain.passphrase import hash_passphrase, verify_passphrase
 from reviews.domain.rubric import Rubric
 from reviews.domain.rubric_files import load_rubrics
@@ -75,7 +90,7 @@ def _read_config(path: Path) -> WorkbookConfig:
         raise StorageError(f"{file}: " + "; ".join(problems(exc))) from None
 
 
-class Workbook(Identity, Discussion, Moderation):
+class Workbook(Identity, Discussion, Moderation, Access):
     """A workbook directory. Cheap to open; safe to use from many processes at once."""
 
     def __init__(self, path: Path, config: WorkbookConfig, store: Store) -> None:
@@ -113,13 +128,17 @@ class Workbook(Identity, Discussion, Moderation):
         if config.default_rubric not in rubrics:
             raise NotFound(f"unknown rubric {rubric!r}; choose one of {', '.join(rubrics)}")
         (root / "rubrics").mkdir(parents=True, exist_ok=True)
+        ensure_secret(root)
         write_atomic_text(root / CONFIG_FILE, config_yaml(config))
         return cls(root, config, open_store(root, config.storage))
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> Workbook:
+        """Open a workbook; one made before sessions had a secret gets its secret now."""
         root = Path(path)
         config = _read_config(root)
+        with contextlib.suppress(OSError):  # a read-only copy (a backup being checked)
+            ensure_secret(root)
         return cls(root, config, open_store(root, config.storage))
 
     def __repr__(self) -> str:
@@ -145,7 +164,23 @@ class Workbook(Identity, Discussion, Moderation):
         return self.config.min_reviewers or rubric.min_reviewers
 
     def is_tutor(self, name: str) -> bool:
-        return name in self.config.tutors or name in self._hub_tutors
+        """Is ``name`` a tutor's, compared in canonical form (``"dr-lee\u00a0"`` is
+        ``dr-lee``; see :mod:`reviews.domain.names`)? Members of the workbook's hub tutor group
+        admitted in this process count too (:meth:`admit_hub_user`)."""
+        return self.tutor_named(name) is not None
+
+    def tutor_named(self, name: str) -> str | None:
+        """The tutor's name as ``workbook.yaml`` spells it (or as the hub gave it), if ``name``
+        is one."""
+        key = name_key(name)
+        for tutor in (*self.config.tutors, *self._hub_tutors):
+            if name_key(tutor) == key:
+                return tutor
+        return None
+
+    def tutor_lookalike(self, name: str) -> str | None:
+        """The tutor whose name ``name`` looks like (confusable skeleton), if any."""
+        return next((t for t in self.config.tutors if looks_like(name, t)), None)
 
     def admit_hub_user(self, user: HubUser) -> str:
         """The name of a user JupyterHub authenticated, who is a tutor in this process when
@@ -198,7 +233,7 @@ class Workbook(Identity, Discussion, Moderation):
         had_one = _read_config(self.path).tutor_passphrase_hash is not None
         self.update_settings(tutor_passphrase_hash=hash_passphrase(passphrase))
         what = "tutor passphrase changed" if had_one else "tutor passphrase set"
-        self.log_event("passphrase", self.config.id, who, what + audit_note(actor))
+        self.log_event("passphrase", self.config.id, who, what + audit_note(actor), via_of(actor))
 
     # -- resources -------------------------------------------------------------------------
 
@@ -487,4 +522,14 @@ def write_atomic_text(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-__all__ = ["CONFIG_FILE", "Workbook"]
+# For the dashboards, which import the facade rather than the classroom layer.
+__all__ = [
+    "CONFIG_FILE",
+    "HUB",
+    "JOIN_CODE",
+    "PASSPHRASE",
+    "PERSONAL_CODE",
+    "Identified",
+    "Throttle",
+    "Workbook",
+]

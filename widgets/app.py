@@ -21,14 +21,14 @@ import ipywidgets as W
 
 from reviews.domain.errors import AppraiseError
 from reviews.domain.hub import hub_mode
-from reviews.workbook import Workbook
+from reviews.workbook import Identified, Workbook
 from widgets.add_resource import AddResource
 from widgets.catalogue import Catalogue
 from widgets.fields import close_tree
 from widgets.format import esc
 from widgets.listing import Listing
 from widgets.resource_page import ResourcePage
-from widgets.sign_in import REMEMBER_DAYS, SignIn, cookie_name, identity_from, remember_token
+from widgets.sign_in import REMEMBER_DAYS, SignIn, cookie_name, identify
 from widgets.status import Status
 from widgets.theme import stylesheet
 
@@ -127,27 +127,43 @@ class LearnerApp:
         env = os.environ if environ is None else environ
         wanted = parse_qs(env.get("QUERY_STRING", "")).get("resource", [""])[0]
         self.hub = bool(env.get("JUPYTERHUB_USER", "").strip()) or hub_mode(env)
-        user = identity_from(self.wb, env)
-        if user:
-            self.enter(user, remember=False, resource_id=wanted)
+        who = identify(self.wb, env)
+        if who is not None:
+            self.enter(who.name, remember=False, resource_id=wanted, how=who.how,
+                       remembered=who.remembered)  # fmt: skip
         else:
             self.ask_who(resource_id=wanted)
 
     # -- who --------------------------------------------------------------------------------
 
     def ask_who(self, resource_id: str = "") -> None:
-        self.sign_in = SignIn(self.wb, lambda name, keep: self.enter(name, keep, resource_id))
+        self.sign_in = SignIn(
+            self.wb, lambda name, keep: self.enter(name, keep, resource_id, self._form_how())
+        )
         self.user_bar.layout.display = "none"
         self.body.children = [self.sign_in.widget]
 
-    def enter(self, user: str, remember: bool, resource_id: str = "") -> None:
-        """Build the learner's screens and open the catalogue (or the linked resource)."""
+    def _form_how(self) -> str:
+        return self.sign_in.how if self.sign_in is not None else ""
+
+    def enter(
+        self,
+        user: str,
+        remember: bool,
+        resource_id: str = "",
+        how: str = "join code",
+        remembered: bool = False,
+    ) -> None:
+        """Build the learner's screens and open the catalogue (or the linked resource).
+        ``how`` the user was identified goes to the audit log for a tutor."""
         self.user = user
+        self.wb.record_sign_in(Identified(user, how, remembered), "learner")
         if self.sign_in is not None:
             close_tree(self.sign_in.widget)
             self.sign_in = None
-        if remember:
-            self._cookie(remember_token(self.wb, user), REMEMBER_DAYS * 86400)
+        token = self.wb.session_token(Identified(user, how)) if remember else None
+        if token is not None:
+            self._cookie(token, REMEMBER_DAYS * 86400)
         self.listing.refresh(user)  # also catches up with a kernel's wait in the pool
         # Only the first screen is built now: every widget in the kernel is sent to the page
         # when it connects, so the others are built when first needed.

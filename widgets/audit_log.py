@@ -11,6 +11,7 @@ from widgets.tables import frame_html
 COLUMNS = {
     "at": "When (UTC)",
     "actor": "Who",
+    "via": "Identified by",
     "action": "What",
     "kind": "On",
     "resource_title": "Resource",

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 import ipywidgets as W
 
 from reviews.domain.hub import hub_user
-from reviews.workbook import Workbook
+from reviews.workbook import HUB, Identified, Workbook
 from widgets.app import Unavailable, open_from_environment
 from widgets.audit_log import AuditLog
 from widgets.calibration_view import CalibrationView
@@ -25,6 +25,7 @@ from widgets.fields import close_tree
 from widgets.format import esc
 from widgets.moderation import ModerationQueue
 from widgets.participation_view import ParticipationView
+from widgets.roster_view import RosterView
 from widgets.status import Status
 from widgets.summaries_view import SummariesView
 from widgets.theme import stylesheet
@@ -37,6 +38,7 @@ SECTIONS: dict[str, tuple[str, Callable[[Workbook, str], object]]] = {
     "participation": ("Participation", ParticipationView),
     "calibration": ("Calibration", CalibrationView),
     "summaries": ("Summaries", SummariesView),
+    "roster": ("Roster", RosterView),
     "export": ("Export", ExportPanel),
 }
 
@@ -90,11 +92,14 @@ class TutorApp:
         verified = hub_user(env)  # appraise serve --hub: the server checked the hub's OAuth
         if verified is not None:
             self.hub = True
-            self.enter(self.wb.admit_hub_user(verified))
+            name = self.wb.admit_hub_user(verified)
+            self.wb.record_sign_in(Identified(name, HUB), "tutor")  # audited for tutors
+            self.enter(name)
             return
         hub_name = env.get("JUPYTERHUB_USER", "").strip()
         self.hub = bool(hub_name)
         if hub_name:
+            self.wb.record_sign_in(Identified(hub_name, HUB), "tutor")  # audited for tutors
             self.enter(hub_name)
         else:
             form = TutorSignIn(self.wb, self.enter)

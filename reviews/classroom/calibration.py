@@ -164,7 +164,6 @@ def comparisons(wb: ClassroomSource, refs: list[Reference] | None = None) -> pd.
     """One row per learner review of a calibration resource, compared with the reference
     (real names in ``learner``; see :func:`calibration_detail` for the shown table)."""
     refs = references(wb) if refs is None else refs
-    tutors = set(wb.config.tutors)
     rows = []
     for ref in refs:
         rubric = wb.rubric(ref.review.rubric)
@@ -174,7 +173,7 @@ def comparisons(wb: ClassroomSource, refs: list[Reference] | None = None) -> pd.
         learners = [
             r
             for r in wb.reviews(resource_id=ref.review.resource_id)
-            if r.rubric == rubric.id and r.reviewer not in tutors
+            if r.rubric == rubric.id and not wb.is_tutor(r.reviewer)  # canonical names
         ]
         if not learners:
             continue

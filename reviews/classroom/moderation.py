@@ -10,8 +10,12 @@ from typing import TYPE_CHECKING
 
 from reviews.domain.errors import NotFound, ValidationError
 from reviews.domain.model import ModerationEvent, Record, build, new_id, valid_models
+from reviews.domain.names import name_key
 from reviews.domain.visibility import State
 from reviews.store import Store
+
+GUARD = "(sign-in guard)"  # the actor of lock-outs
+SECURITY_SHARD = "__security__"
 
 
 def target_exists(store: Store, target_id: str) -> bool:
@@ -27,6 +31,9 @@ class Moderation:
     """A mixin of :class:`reviews.workbook.Workbook`: tutor actions, checked on every call."""
 
     store: Store
+    #: How everyone acting through this object was identified, when one answer fits all
+    #: (the command line sets "administrator"); a dashboard says it per person instead.
+    acting_via: str | None = None
 
     if TYPE_CHECKING:  # provided by Discussion and Workbook
 
@@ -59,8 +66,12 @@ class Moderation:
             raise NotFound(f"no review, correction or comment with id {target_id!r}")
         return self.log_event(action, target_id, actor, reason)
 
-    def log_event(self, action: str, target_id: str, actor: str, reason: str) -> ModerationEvent:
-        """Append one event to the audit log (in the actor's own shard; never rewritten)."""
+    def log_event(
+        self, action: str, target_id: str, actor: str, reason: str, via: str | None = None
+    ) -> ModerationEvent:
+        """Append one event to the audit log (in the actor's own shard; never rewritten).
+        ``via`` is how the actor was identified; by default what this workbook object was
+        told at sign-in (:meth:`identified`), else :attr:`acting_via`."""
         event = build(
             ModerationEvent,
             "event",
@@ -69,8 +80,33 @@ class Moderation:
             target_id=target_id,
             actor=actor,
             reason=reason,
+            via=via or self.identified_by(actor) or self.acting_via,
         )
         self.append("events", event, event.actor)
+        return event
+
+    def identified(self, name: str, how: str) -> None:
+        """Remember how ``name`` was identified in this process (one dashboard, one person),
+        so that their actions' audit lines say so."""
+        self._identified = {**getattr(self, "_identified", {}), name_key(name): how}
+
+    def identified_by(self, actor: str) -> str | None:
+        return getattr(self, "_identified", {}).get(name_key(actor))
+
+    def log_security(self, action: str, target_id: str, reason: str) -> ModerationEvent:
+        """An audit line with no person behind it (a lock-out), kept in its own shard so that
+        it gives nobody a pseudonym."""
+        event = build(
+            ModerationEvent,
+            "event",
+            id=new_id("evt"),
+            action=action,
+            target_id=target_id,
+            actor=GUARD,
+            reason=reason,
+        )
+        with self.store.transaction(SECURITY_SHARD) as shard:
+            shard.add("events", event.model_dump(mode="json"))
         return event
 
     def moderation(self) -> State:

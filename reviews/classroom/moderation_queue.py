@@ -51,7 +51,7 @@ QUEUE_COLUMNS = [
     "dispute",
     "created_at",
 ]
-AUDIT_COLUMNS = ["at", "actor", "action", "kind", "target_id", "resource_title", "reason"]
+AUDIT_COLUMNS = ["at", "actor", "via", "action", "kind", "target_id", "resource_title", "reason"]
 
 
 def moderation_queue(
@@ -105,7 +105,8 @@ def moderation_queue(
 
 def audit_table(wb: ClassroomSource, actor: Actor) -> pd.DataFrame:
     """The append-only audit log, newest first: when, who (tutors by name, the command line
-    by login), what, on what (with the resource's title) and why."""
+    by login), how they were identified (``via``), what, on what (with the resource's title)
+    and why."""
     require_tutor_or_administrator(wb, actor, "read the audit log")
     titles = {r.id: r.title for r in wb.resources()}
     kinds: dict[str, tuple[str, str]] = {}
@@ -120,7 +121,7 @@ def audit_table(wb: ClassroomSource, actor: Actor) -> pd.DataFrame:
     rows = []
     for e in reversed(wb.audit_log()):
         kind, resource_id = kinds.get(e.target_id, ("", ""))
-        rows.append((e.created_at, e.actor, e.action, kind, e.target_id,
+        rows.append((e.created_at, e.actor, e.via or "", e.action, kind, e.target_id,
                      titles.get(resource_id, ""), e.reason))  # fmt: skip
     frame = pd.DataFrame(rows, columns=AUDIT_COLUMNS)
     frame["at"] = pd.to_datetime(frame["at"], utc=True)

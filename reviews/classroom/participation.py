@@ -58,7 +58,6 @@ def contributions(wb: ClassroomSource) -> pd.DataFrame:
     """One row per contribution of a learner: ``who, kind, at, edited_at, hidden`` plus, for
     corrections, ``status`` and the votes received. Deleted reviews are left out."""
     state = wb.moderation()
-    tutors = set(wb.config.tutors)
     received: dict[str, list[int]] = {}
     for vote in wb.votes():
         received.setdefault(vote.correction_id, [0, 0])[0 if vote.agree else 1] += 1
@@ -81,7 +80,8 @@ def contributions(wb: ClassroomSource) -> pd.DataFrame:
     )
     frame["at"] = pd.to_datetime(frame["at"], utc=True)
     frame["edited_at"] = pd.to_datetime(frame["edited_at"], utc=True)
-    return frame[~frame["who"].isin(tutors)].reset_index(drop=True)
+    tutor = {who: wb.is_tutor(who) for who in frame["who"].unique()}  # canonical names
+    return frame[~frame["who"].map(tutor).astype(bool)].reset_index(drop=True)
 
 
 def _iso_week(times: pd.Series) -> pd.Series:
@@ -127,8 +127,7 @@ def participation(
         },
         columns=COUNT_COLUMNS,
     )
-    tutors = set(wb.config.tutors)
-    everyone = list(dict.fromkeys([*done["who"], *(n for n in roster if n not in tutors)]))
+    everyone = list(dict.fromkeys([*done["who"], *(n for n in roster if not wb.is_tutor(n))]))
     table = table.reindex(everyone).fillna(0).astype(int)
     table["first_activity"] = done.groupby("who")["at"].min()
     table["last_activity"] = done.groupby("who")[["at", "edited_at"]].max().max(axis=1)

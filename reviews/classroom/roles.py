@@ -53,6 +53,12 @@ def require_tutor_or_administrator(wb: ClassroomSource, actor: Actor | None, wha
     return actor
 
 
+def via_of(actor: Actor) -> str | None:
+    """``"administrator"`` for the command line; None to let the workbook say how a
+    dashboard's user was identified."""
+    return "administrator" if isinstance(actor, Administrator) else None
+
+
 def audit_note(actor: Actor) -> str:
     """Words added to an audit-log reason so that administrator actions stand out."""
     return f" {ADMINISTRATOR_NOTE}" if isinstance(actor, Administrator) else ""

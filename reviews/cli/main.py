@@ -17,7 +17,9 @@ from reviews.cli.imports import import_group
 from reviews.cli.init import init
 from reviews.cli.passphrase import passphrase
 from reviews.cli.reviewers import reviewers
+from reviews.cli.roster import roster
 from reviews.cli.serve import serve
+from reviews.cli.sessions import sessions
 from reviews.cli.summary import summary
 from reviews.domain.errors import AppraiseError, ImportRowsError
 
@@ -48,6 +50,8 @@ for command in (
     passphrase,
     reviewers,
     export_command,
+    roster,
+    sessions,
 ):
     cli.add_command(command)
 

@@ -19,6 +19,7 @@ import pydantic
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from reviews.domain.errors import AppraiseError, ValidationError
+from reviews.domain.names import BadName, canonical_name
 from reviews.domain.passphrase import PATTERN as PASSPHRASE_PATTERN
 from reviews.domain.urls import KINDS, normalise_url
 
@@ -65,6 +66,19 @@ EVENT_ACTIONS = (
     "uncalibrate",
     "export",  # an export that included learners' real names
     "passphrase",  # the tutor passphrase was set or changed
+    "sign-in",  # a tutor signed in (``via`` says how they were identified)
+    "lockout",  # a sign-in form locked after too many wrong codes or passphrases
+    "sessions",  # the session key was rotated: every remembered browser signed out
+    "roster",  # learners added to or removed from the roster, a personal code reset
+)
+#: How the person behind an action was identified (``ModerationEvent.via``).
+IDENTIFIED_BY = (
+    "hub",  # JupyterHub's user
+    "passphrase",  # a tutor's name and the tutor passphrase
+    "remembered session",  # a session cookie signed with the workbook's secret
+    "join code",  # open workshop: a display name and the join code
+    "personal code",  # roster: the learner's personal code
+    "administrator",  # the command line, with file access to the workbook
 )
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -101,11 +115,12 @@ def _clean_name(value: str) -> str:
 
 
 def _clean_person(value: str) -> str:
-    """A name shown on one line: no line breaks or tabs, which would also split reports."""
-    value = _clean_name(value)
-    if any(c in value for c in "\t\r\n"):
-        raise ValueError("must be on one line")
-    return value
+    """A person's name in its one canonical form (:func:`reviews.domain.names.canonical_name`):
+    NFKC, white space collapsed, no invisible, line-breaking or direction-changing characters."""
+    try:
+        return canonical_name(value)
+    except BadName as exc:
+        raise ValueError(str(exc)) from None
 
 
 def _utc(value: datetime) -> datetime:
@@ -256,6 +271,7 @@ class ModerationEvent(Record):
     target_id: str
     actor: Name
     reason: Text = ""
+    via: Literal[IDENTIFIED_BY] | None = None  # type: ignore[valid-type]
 
 
 def _choices(values: list[str], allowed: tuple[str, ...], what: str) -> list[str]:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from reviews.domain.names import name_key
 from reviews.domain.rubric import Rubric
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ def reviews_frame(wb: ReviewSource, rubric: str | None = None) -> pd.DataFrame:
     items = rubric_.item_ids
     docs = _live_reviews(wb, rubric_.id)
     n = len(docs)
-    tutors = set(wb.config.tutors)
+    tutors = {name_key(t) for t in wb.config.tutors}  # compared in canonical form
     scores = (
         pd.DataFrame.from_records([d["scores"] for d in docs], columns=items)
         .apply(pd.to_numeric, errors="coerce")
@@ -68,11 +69,12 @@ def reviews_frame(wb: ReviewSource, rubric: str | None = None) -> pd.DataFrame:
         else np.empty((0, len(items)))
     )
     reviewers = [d.get("reviewer") for d in docs]
+    tutor = {r: name_key(r or "") in tutors for r in set(reviewers)}
     per_review = {
         "review_id": [d.get("id") for d in docs],
         "resource_id": [d.get("resource_id") for d in docs],
         "reviewer": reviewers,
-        "is_tutor": [r in tutors for r in reviewers],
+        "is_tutor": [tutor[r] for r in reviewers],
         "rubric": rubric_.id,
         "confidence": pd.array([d.get("confidence") for d in docs], dtype="Int64"),
         "created_at": _times(docs, "created_at"),

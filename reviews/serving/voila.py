@@ -105,5 +105,6 @@ def serve(wb: Workbook, host: str = "127.0.0.1", port: int = 8866,
         f"http://{shown}:{port}/",
         flush=True,
     )
-    print(f"Learners join with the code {wb.config.join_code}. Stop with Ctrl+C.", flush=True)
+    how = "their personal codes" if wb.has_roster() else f"the code {wb.config.join_code}"
+    print(f"Learners join with {how}. Stop with Ctrl+C.", flush=True)
     os.execve(sys.executable, command, env)

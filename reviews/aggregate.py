@@ -55,6 +55,8 @@ from reviews.priors import (
     MIN_FOR_EB,
     QUALITY_SD,
     TAU_SHAPE,
+    bias_centre,
+    first_bias_centre,
     initial_noise,
     initial_quality_var,
     middle_mean,
@@ -181,6 +183,13 @@ class _Model:
         self.eta0 = 1 / DEFAULT_BIAS_SD**2
         self.follow = FOLLOW_SHARE
         self.shape0 = TAU_SHAPE
+        self.centre = first_bias_centre()
+        self.follows = np.ones(n_reviewers)  # the chance that each reviewer follows quality
+        # The learners whose biases locate the class's centre: those with a few reviews, not
+        # found coordinated (a brigade's "bias" is its campaign).
+        steady = self.steady & (self.damp >= 1)
+        enough = steady if steady.sum() >= MIN_FOR_EB else self.learner & (self.n_v > 0)
+        self.centred = np.flatnonzero(enough)
 
     def step(self, impute: bool) -> float:
         """One round of updates; returns how far the quality estimates moved (the 99.9th
@@ -212,13 +221,14 @@ class _Model:
         prec_b = self.eta0 + tau * n_v
         self.m_b = np.where(learner, tau * (sum_y - self.m_a * sum_s) / prec_b, 0.0)
         self.v_b = np.where(learner, 1 / prec_b, 0.0)
-        sum_y = sum_y - n_v * self._recentre(say, s_r)
+        sum_y = sum_y - n_v * self._recentre(say, s_r, sum_y, sum_s)
 
         # Slope: regression of the reviewer's scores on quality (see reviews.priors.slopes).
         vs_r = self.v_s[u]
         sum_s2 = _sum(v, s_r * s_r + vs_r, nv_)
         sum_sb = _sum(v, s_r * y, nv_) - self.m_b * sum_s  # sum s (y - b)
-        m_a, v_a, self.follow = slopes(tau * sum_s2, tau * sum_sb, self.follow)
+        m_a, v_a, self.follow, follows = slopes(tau * sum_s2, tau * sum_sb, self.follow)
+        self.follows = np.where(learner, follows, 1.0)
         self.m_a = np.where(learner, m_a, 1.0)
         self.v_a = np.where(learner, v_a, 0.0)
         c = self._rescale()  # s was rescaled by c: folded into per-reviewer factors below
@@ -309,25 +319,28 @@ class _Model:
         self.level += d
         self.y -= d
 
-    def _recentre(self, say: Floats, s_r: Floats) -> float:
+    def _recentre(self, say: Floats, s_r: Floats, sum_y: Floats, sum_s: Floats) -> float:
         """Only level + b is seen in a learner's scores, so moving the level by d and every
         learner's bias by -d changes nothing but the bias prior and the tutors' fit. Make that
         move at once (as parameter-expanded EM does) instead of letting the updates creep
         along it for hundreds of iterations, to where the tutors' reviews and the learners'
-        biases agree. The learners' centre is the mean of their biases, each weighted by the
-        learner's say capped at the median learner's: lazy raters stuck on 5 stars have little
-        say and cannot drag it, while honest learners count equally, which is what makes a
-        mean of biases wander least (a median, a middle-half mean, a Huber mean and uncapped
-        weights were measured to do worse on honest classes)."""
+        biases agree. The learners' centre is the robust random-effects centre of their own
+        bias estimates (:func:`reviews.priors.bias_centre`): every learner counts by how well
+        their bias is known, not by their say, and strongly biased learners count less. When
+        everyone reviews nearly everything this centre *is* the estimates' shared error, so
+        a say-weighted centre (which censored lenient learners barely enter) moved every
+        score in a class by up to a fifth of a star."""
         tr = self.tutor_r
-        weight = np.where(self.learner, say * (self.m_a**2 + self.v_a), 0.0)
-        if self.learner.any():
-            weight = np.minimum(weight, np.median(weight[self.learner]))
-        centre = float(weight @ self.m_b / weight.sum()) if weight.sum() > 0 else 0.0
-        pull = self.eta0 * self.learner.sum()
+        who = self.centred
+        n = self.n_v[who]
+        own = (sum_y[who] - self.m_a[who] * sum_s[who]) / n
+        own_var = 1 / (self.tau[who] * n)
         w = say[self.v[tr]]
-        tutor_resid = float(np.sum(w * (self.y[tr] - s_r[tr])))
-        d = (pull * centre + tutor_resid) / (pull + float(np.sum(w)))
+        tutor_sum = float(np.sum(w * (self.y[tr] - s_r[tr])))
+        self.centre = bias_centre(
+            own, own_var, self.follows[who], tutor_sum, float(np.sum(w)), self.centre
+        )
+        d = self.centre.shift if np.isfinite(self.centre.shift) else 0.0
         self._shift(d)
         self.m_b = np.where(self.learner, self.m_b - d, 0.0)
         return d
@@ -382,8 +395,7 @@ class _Model:
         """Uncertainty of the workbook level, shared by every estimate: only the prior on
         learner biases and the tutors' reviews pin it down (with thirty learners and no tutor,
         the class's mean bias is unknown to about bias_sd / sqrt(30))."""
-        has = self.learner & (self.n_v > 0)
-        prec = float(np.sum(1 / (1 / self.eta0 + 1 / (self.tau[has] * self.n_v[has]))))
+        prec = self.centre.precision
         prec += float(np.sum(self.tau[self.tutor] * self.n_v[self.tutor]))
         return 1 / prec if prec > 0 else 0.0
 

@@ -47,7 +47,7 @@ def simulate_graded(scenario: Scenario, seed: int) -> Simulated:
     order = rng.permutation(n_rev)
     start = 0
     for kind, share in scenario.mix.items():
-        k = int(round(share * n_rev))
+        k = round(share * n_rev)
         kinds[order[start : start + k]] = kind
         start += k
 

@@ -88,7 +88,9 @@ class Fit:
     Per reviewer: ``bias``, ``slope``, ``noise_sd``, ``weight`` (the precision of one of their
     reviews in a resource's estimate, coordination damping included) and ``reliability`` (the
     share of the variance of their scores that is quality: a one-rater intraclass
-    correlation). Workbook: ``level`` and the estimated spreads."""
+    correlation), ``slope_var`` (the posterior variance of the slope). Per review, in the
+    order given: ``read``, the score as the model read it (censored end scores at their
+    imputed latent value). Workbook: ``level`` and the estimated spreads."""
 
     quality: Floats
     sd: Floats
@@ -102,6 +104,8 @@ class Fit:
     weight: Floats
     reliability: Floats
     iterations: int
+    slope_var: Floats
+    read: Floats
 
 
 def fit(
@@ -389,6 +393,8 @@ class _Model:
             weight=np.where(has, tau * ea2 * self.damp, np.nan),
             reliability=np.where(has, signal / (signal + 1 / tau), np.nan),
             iterations=iterations,
+            slope_var=np.where(has, self.v_a, np.nan),
+            read=self.y + self.level,
         )
 
     def _level_var(self) -> float:
@@ -402,7 +408,7 @@ class _Model:
     def empty(self) -> Fit:
         nan_u, nan_v = np.full(self.nu_, np.nan), np.full(self.nv_, np.nan)
         return Fit(nan_u, nan_u, np.nan, DEFAULT_QUALITY_SD, DEFAULT_BIAS_SD, DEFAULT_NOISE_SD,
-                   nan_v, nan_v, nan_v, nan_v, nan_v, 0)  # fmt: skip
+                   nan_v, nan_v, nan_v, nan_v, nan_v, 0, nan_v, np.zeros(0))  # fmt: skip
 
 
 def _sum(index: Ints, weights: Floats, n: int) -> Floats:

@@ -56,6 +56,7 @@ from reviews.priors import (
     QUALITY_SD,
     TAU_SHAPE,
     bias_centre,
+    dot,
     first_bias_centre,
     initial_noise,
     initial_quality_var,
@@ -287,7 +288,7 @@ class _Model:
         # The workbook level given everything else (tutors weigh most in it).
         say = self.tau * self.damp
         resid_sum = sum_y - n_v * self.m_b - self.m_a * sum_s
-        self._shift(float(say @ resid_sum / (say @ n_v)))
+        self._shift(dot(say, resid_sum) / dot(say, n_v))
         # Spreads (EM updates). Mean-field posteriors ignore that one review of a resource
         # nobody else reviewed cannot tell quality from bias, so they are too narrow there and
         # the updates would collapse toward no spread at all: estimate each spread where the

@@ -2,7 +2,7 @@
 
 Run it from the project root::
 
-    .venv/bin/python benchmarks/calibrate_intervals.py            # 10 calibration seeds
+    .venv/bin/python benchmarks/calibrate_intervals.py            # 20 calibration seeds
     .venv/bin/python benchmarks/calibrate_intervals.py --seeds 4  # quicker
 
 Mean-field posteriors are too narrow (Bishop 2006, section 10.1.2), so the model's standard
@@ -74,7 +74,7 @@ def calibrate(seeds: range) -> tuple[float, pd.DataFrame]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--seeds", type=int, default=20)
     args = parser.parse_args()
     seeds = range(CALIBRATION_FIRST, CALIBRATION_FIRST + args.seeds)
     factor, table = calibrate(seeds)

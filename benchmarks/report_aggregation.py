@@ -15,7 +15,7 @@ CLEAN = ["clean", "class clean"]
 SPAM_LAZY = ["spam", "lazy", "class spam+lazy"]
 BIASED = ["biased", "class biased"]
 BRIGADES = ["brigade", "class brigade", "mixed"]
-CALIBRATION_SEEDS = "500–509"  # benchmarks/calibrate_intervals.py
+CALIBRATION_SEEDS = "500–519"  # benchmarks/calibrate_intervals.py
 # The model before issue 14, measured on the same seeds by benchmarks/measure_before.py.
 BEFORE_CSV = Path(__file__).resolve().parent / "aggregation-before.csv"
 NOISE = 0.01  # "no worse than before": model/mean up by at most this much, same seeds
@@ -189,8 +189,12 @@ def _targets(
         if name in speed:
             t = statistics.median(speed[name]["recompute"])
             cpu = statistics.median(speed[name]["recompute cpu"])
-            lines.append(f"| {what} <= 100 ms | {1000 * t:.0f} ms wall-clock, {1000 * cpu:.0f} "
-                         f"ms CPU time (medians) | {_met(t <= 0.1)} |")  # fmt: skip
+            verdict = _met(t <= 0.1)
+            if t > 0.1 and cpu <= 0.1:
+                verdict = "**missed on wall-clock**; CPU time within (the machine was shared)"
+            lines.append(f"| {what} <= 100 ms | {1000 * t:.0f} ms wall-clock (fastest run "
+                         f"{1000 * min(speed[name]['recompute']):.0f} ms), {1000 * cpu:.0f} ms "
+                         f"CPU time (medians) | {verdict} |")  # fmt: skip
     return lines
 
 
@@ -462,6 +466,19 @@ def _notes() -> list[str]:
         "were measured and do not shrink that error when lenient and harsh learners are "
         "mixed. With about 28 reviews per resource the mean is already good, which bounds what "
         "any correction can win there.",
+        "- Where the model is worse than before issue 14 (see `before`), it is with strongly "
+        "biased learners in the graded classroom, where lenient learners outnumber harsh ones "
+        "7 to 3: the old centre ignored strongly lenient learners by accident (their capped "
+        "5-star reviews left them little say), which helped there and is what made it lose "
+        "by 1.3–1.7x when lenient and harsh learners were mixed. The centre now counts every "
+        "learner, as the mean does, so the class's average bias is the same shared error for "
+        "both.",
+        "- The few clean classrooms where the model loses to the mean (by a few per cent) are "
+        "classes whose three tutor reviews happened to be rounded the same way (say 4 and 5 "
+        "stars for resources worth 3.3 and 4.3): the tutors' reviews move the class's level as "
+        "far as three rounded reviews justify, which helps on average (the `level` column) "
+        "and costs on such a class; without the tutor reviews the model wins on those "
+        "classes too.",
         "- Speed on a shared machine: the median includes what other processes took (the load "
         "average is in the machine table), and they slow the reference groupby mean as much; "
         "the ratio of the two, measured in the same run, is the steadier number. The 1M "

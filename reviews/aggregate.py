@@ -330,12 +330,12 @@ class _Model:
         learner's bias by -d changes nothing but the bias prior and the tutors' fit. Make that
         move at once (as parameter-expanded EM does) instead of letting the updates creep
         along it for hundreds of iterations, to where the tutors' reviews and the learners'
-        biases agree. The learners' centre is the robust random-effects centre of their own
-        bias estimates (:func:`reviews.priors.bias_centre`): every learner counts by how well
-        their bias is known, not by their say, and strongly biased learners count less. When
-        everyone reviews nearly everything this centre *is* the estimates' shared error, so
-        a say-weighted centre (which censored lenient learners barely enter) moved every
-        score in a class by up to a fifth of a star."""
+        biases agree. The learners' centre is the random-effects centre of their own bias
+        estimates (:func:`reviews.priors.bias_centre`): every learner counts by how well
+        their bias is known and whether they follow quality at all, not by their say. When
+        everyone reviews nearly everything this centre *is* the estimates' shared error, and
+        the say-weighted centre used before (which censored lenient learners barely enter)
+        moved every score in a simulated class by up to a fifth of a star."""
         tr = self.tutor_r
         who = self.centred
         n = self.n_v[who]

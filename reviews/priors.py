@@ -186,17 +186,16 @@ def bias_centre(
         shift = tutor_sum / tutor_weight if tutor_weight > 0 else 0.0
         return BiasCentre(shift, 0.0, spread2)
     steps = CENTRE_STEPS if len(own) >= MIN_FOR_EB else 1
-    for i in range(steps):
+    for _ in range(steps - 1):  # the spread, about the level the last shift gives
         var = spread2 + own_var
         weight = follows / var
-        precision = float(weight.sum())
-        shift = (dot(weight, own) + tutor_sum) / (precision + tutor_weight)
-        if i == steps - 1 or len(own) < MIN_FOR_EB:
-            return BiasCentre(shift, precision, spread2)
-        dev2 = (own - shift) ** 2
-        second = dev2 * (spread2 / var) ** 2 + spread2 * own_var / var
+        shift = (dot(weight, own) + tutor_sum) / (float(weight.sum()) + tutor_weight)
+        second = (own - shift) ** 2 * (spread2 / var) ** 2 + spread2 * own_var / var
         spread2 = float(np.clip(dot(follows, second) / mass, BIAS_SD[0] ** 2, BIAS_SD[1] ** 2))
-    raise AssertionError("unreachable")  # pragma: no cover
+    weight = follows / (spread2 + own_var)
+    precision = float(weight.sum())
+    shift = (dot(weight, own) + tutor_sum) / (precision + tutor_weight)
+    return BiasCentre(shift, precision, spread2)
 
 
 def first_bias_centre() -> BiasCentre:

@@ -254,6 +254,15 @@ def _design() -> list[str]:
         "(every reviewer has their own ordinal cut-points, so a Gaussian model has no home "
         "advantage). A tutor reviews 3 % of the resources; those are left out of every metric.",
         "",
+        "The classroom has a third family, `graded` (`benchmarks/synthetic_graded.py`), an "
+        "independent generator with its own code, random streams and settings, so that the "
+        "model is not only checked on the data it was developed on: the class size varies "
+        "(24–36 learners, 80–120 resources, 90–98 % coverage), quality is skewed (Beta), every "
+        "learner has their own slope, logistic noise and ordinal cut-points (some never give a "
+        "5 or a 1), strongly biased learners are lenient 7 times in 10 (so the class's average "
+        "bias is not zero), lazy learners give 4 or 5 stars, and its brigade is 6 accounts on "
+        "4 weak resources.",
+        "",
         "Methods, all on the same data: the **model** (`reviews.aggregate.estimate`, what "
         "`Workbook.summary()` shows), the **mean**, the **median**, the 20 % **trimmed mean** "
         "and the **Bayesian average** with an empirical-Bayes prior strength "

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import statistics
+from pathlib import Path
 
 import pandas as pd
+
+from reviews.quality.aggregate import INFLATION
 
 METHOD_ORDER = ["model", "mean", "median", "trimmed mean", "Bayesian average"]
 BUCKET_LABELS = ["1", "2-3", "4-9", "10+"]
@@ -12,13 +15,17 @@ CLEAN = ["clean", "class clean"]
 SPAM_LAZY = ["spam", "lazy", "class spam+lazy"]
 BIASED = ["biased", "class biased"]
 BRIGADES = ["brigade", "class brigade", "mixed"]
+CALIBRATION_SEEDS = "500–519"  # benchmarks/calibrate_intervals.py
+# The model before issue 14, measured on the same seeds by benchmarks/measure_before.py.
+BEFORE_CSV = Path(__file__).resolve().parent / "aggregation-before.csv"
+NOISE = 0.01  # "no worse than before": model/mean up by at most this much, same seeds
 
 
 def render(
     results: pd.DataFrame,
     speed: dict[str, dict[str, list[float]]],
     machine: list[tuple[str, str]],
-    seeds: int,
+    seeds: range,
     seconds: float,
 ) -> str:
     ratios = _paired(results)
@@ -35,6 +42,10 @@ def render(
         "",
         "## Targets",
         "",
+        f"Accuracy and coverage measured on seeds {seeds.start}–{seeds.stop - 1}: the model was "
+        "developed on seeds 0–9 and more (`--quick` runs 0–2), and the interval widening "
+        f"({INFLATION}) calibrated on seeds {CALIBRATION_SEEDS}; neither saw these.",
+        "",
         *_targets(results, ratios, speed),
         "",
         "## Machine",
@@ -42,13 +53,16 @@ def render(
         "| | |",
         "|---|---|",
         *[f"| {k} | {v} |" for k, v in machine],
-        f"| run time | {seconds / 60:.1f} min, {seeds} seeds per scenario and family |",
+        f"| run time | {seconds / 60:.1f} min, {len(seeds)} seeds per scenario and family "
+        f"(seeds {seeds.start}–{seeds.stop - 1}) |",
         "",
         *_design(),
         "## Accuracy: RMSE against the true quality (stars)",
         "",
         "Mean over seeds. `model/mean` is the paired ratio of RMSEs, seed by seed: its mean, its "
-        "worst seed, and in how many seeds the model was more accurate than the mean.",
+        "worst seed, and in how many seeds the model was more accurate than the mean; `before` "
+        "is the same ratio for the model as it was before issue 14, on the same seeds "
+        "(`benchmarks/measure_before.py`).",
         "",
         *_rmse_table(results, ratios),
         "",
@@ -101,8 +115,23 @@ def _paired(results: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def before(results: pd.DataFrame) -> pd.Series:
+    """model/mean before issue 14 per (scenario, family), on the seeds of ``results`` (empty
+    when benchmarks/aggregation-before.csv does not have them)."""
+    if not BEFORE_CSV.exists():
+        return pd.Series(dtype=float)
+    old = pd.read_csv(BEFORE_CSV)
+    old = old[old["seed"].isin(set(results["seed"]))]
+    old["ratio"] = old["model"] / old["mean"]
+    return old.groupby(["scenario", "family"])["ratio"].mean()
+
+
 def _scenarios(results: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(results["scenario"]))
+
+
+def _families(results: pd.DataFrame, scenario: str) -> list[str]:
+    return list(dict.fromkeys(results.loc[results["scenario"] == scenario, "family"]))
 
 
 def _met(ok: bool) -> str:
@@ -113,25 +142,38 @@ def _targets(
     results: pd.DataFrame, ratios: pd.DataFrame, speed: dict[str, dict[str, list[float]]]
 ) -> list[str]:
     lines = ["| target | measured | |", "|---|---|---|"]
-    clean = ratios.loc[CLEAN]
-    lines.append(
-        "| never worse than the mean on clean data (every seed, both families, platform and "
-        f"classroom) | worst seed model/mean = {clean['worst'].max():.3f}; mean "
-        f"{clean['mean'].min():.3f}–{clean['mean'].max():.3f} | {_met(clean['worst'].max() <= 1)} |"
-    )
-    for names, what in ((SPAM_LAZY, "10–15 % spam or lazy reviewers"),
-                        (BIASED, "30 % strongly biased reviewers (±1 star)")):  # fmt: skip
+    for names, where in ((["clean"], "platform"), (["class clean"], "classroom")):
+        sub = ratios.loc[names]
+        cells = ", ".join(f"{f} {sub.loc[(s, f), 'worst']:.3f}" for s, f in sub.index)
+        ok = bool((sub["worst"] <= 1).all())
+        lines.append(f"| never worse than the mean on clean data, every seed ({where}) | worst "
+                     f"seed model/mean: {cells}; mean {sub['mean'].min():.3f}–"
+                     f"{sub['mean'].max():.3f} | {_met(ok)} |")  # fmt: skip
+    checks = [(SPAM_LAZY, "10–15 % spam or lazy reviewers"),
+              (["biased"], "30 % strongly biased reviewers (±1 star), platform"),
+              (["class biased"], "30 % strongly biased reviewers, classroom")]  # fmt: skip
+    for names, what in checks:
         sub = ratios.loc[names]
         cells = ", ".join(f"{s} ({f[:5]}.) {sub.loc[(s, f), 'mean']:.2f}" for s, f in sub.index)
-        ok = (sub["mean"] <= 0.8).all()
-        lines.append(f"| RMSE >= 20 % below the mean with {what} | model/mean: {cells} | "
-                     f"{_met(ok)} |")  # fmt: skip
+        ok = bool((sub["mean"] <= 0.8).all())
+        lines.append(f"| RMSE >= 20 % below the mean with {what} | model/mean: {cells} "
+                     f"| {_met(ok)} |")  # fmt: skip
     shift = _shifts(results)
     cells = ", ".join(f"{s} ({f[:5]}.) {r:.2f}" for (s, f), r in shift["ratio"].items())
     lines.append(
         f"| a brigade's shift on its targets at least halved | model/mean shift: {cells} | "
         f"{_met(bool((shift['ratio'] <= 0.5).all()))} |"
     )
+    old = before(results)
+    worse = [(k, ratios.loc[k, "mean"] - v) for k, v in old.items() if k in ratios.index]
+    if worse:
+        (scenario, family), diff = max(worse, key=lambda kv: kv[1])
+        lines.append(
+            f"| no worse than before issue 14 on every scenario (model/mean, same seeds, up by "
+            f"at most {NOISE}) | largest change: {scenario} ({family[:5]}.) {diff:+.3f} | "
+            f"{_met(diff <= NOISE)} |"
+        )
+    lines += _coverage_targets(results)
     if "1M" in speed:
         t = statistics.median(speed["1M"]["recompute"])
         cpu = statistics.median(speed["1M"]["recompute cpu"])
@@ -142,9 +184,43 @@ def _targets(
         lines.append(f"| full recompute over 1,000,000 reviews <= 2 s | {t:.2f} s wall-clock "
                      f"(fastest run {fastest:.2f} s), {cpu:.2f} s CPU time (medians) | "
                      f"{verdict} |")  # fmt: skip
-    t = statistics.median(speed["classroom"]["recompute"])
-    lines.append(f"| a 30-learner classroom (~3,000 reviews) <= 100 ms | {1000 * t:.0f} ms "
-                 f"(median) | {_met(t <= 0.1)} |")  # fmt: skip
+    for name, what in (("classroom", "a 30-learner classroom (~3,000 reviews)"),
+                       ("300-learner class", "a 300-learner class (~30,000 reviews)")):  # fmt: skip
+        if name in speed:
+            t = statistics.median(speed[name]["recompute"])
+            cpu = statistics.median(speed[name]["recompute cpu"])
+            verdict = _met(t <= 0.1)
+            if t > 0.1 and cpu <= 0.1:
+                verdict = "**missed on wall-clock**; CPU time within (the machine was shared)"
+            lines.append(f"| {what} <= 100 ms | {1000 * t:.0f} ms wall-clock (fastest run "
+                         f"{1000 * min(speed[name]['recompute']):.0f} ms), {1000 * cpu:.0f} ms "
+                         f"CPU time (medians) | {verdict} |")  # fmt: skip
+    return lines
+
+
+def _coverage_targets(results: pd.DataFrame) -> list[str]:
+    model = results[results["method"] == "model"].copy()
+    model["workload"] = model["scenario"].map(
+        lambda s: "classroom" if s.startswith("class") else "platform"
+    )
+    cells = model.groupby(["workload", "scenario", "family"])[["coverage 80", "coverage 95"]]
+    by_cell = cells.mean().reset_index()
+    lines = []
+    for workload in ("platform", "classroom"):
+        mine = by_cell[by_cell["workload"] == workload]
+        c80, c95 = mine["coverage 80"].mean(), mine["coverage 95"].mean()
+        miss = max(abs(c80 - 0.80), abs(c95 - 0.95))
+        low = mine.loc[mine["coverage 80"].idxmin()]
+        high = mine.loc[mine["coverage 80"].idxmax()]
+        over = 100 * (miss - 0.03)  # rounded up: a miss is never "by 0.0 points"
+        verdict = "**met**" if over <= 0 else f"**missed** by {max(over, 0.1):.1f} points"
+        lines.append(
+            f"| 80 % and 95 % intervals within 3 points of nominal ({workload}, average over its "
+            f"scenarios and families) | {c80:.1%} and {c95:.1%}; per scenario the 80 % "
+            f"interval ranges from {low['coverage 80']:.0%} ({low['scenario']}, "
+            f"{low['family']}) to {high['coverage 80']:.0%} ({high['scenario']}, "
+            f"{high['family']}) | {verdict} |"
+        )
     return lines
 
 
@@ -152,7 +228,7 @@ def _shifts(results: pd.DataFrame) -> pd.DataFrame:
     sub = results[results["scenario"].isin(BRIGADES)]
     wide = sub.pivot_table(index=["scenario", "family"], columns="method", values="shift")
     wide["ratio"] = wide["model"] / wide["mean"]
-    return wide.reindex([(s, f) for s in BRIGADES for f in ("gaussian", "thresholds")])
+    return wide.reindex([k for k in wide.index if k[0] in BRIGADES])
 
 
 def _design() -> list[str]:
@@ -175,6 +251,15 @@ def _design() -> list[str]:
         "(every reviewer has their own ordinal cut-points, so a Gaussian model has no home "
         "advantage). A tutor reviews 3 % of the resources; those are left out of every metric.",
         "",
+        "The classroom has a third family, `graded` (`benchmarks/synthetic_graded.py`), an "
+        "independent generator with its own code, random streams and settings, so that the "
+        "model is not only checked on the data it was developed on: the class size varies "
+        "(24–36 learners, 80–120 resources, 90–98 % coverage), quality is skewed (Beta), every "
+        "learner has their own slope, logistic noise and ordinal cut-points (some never give a "
+        "5 or a 1), strongly biased learners are lenient 7 times in 10 (so the class's average "
+        "bias is not zero), lazy learners give 4 or 5 stars, and its brigade is 6 accounts on "
+        "4 weak resources.",
+        "",
         "Methods, all on the same data: the **model** (`reviews.quality.aggregate.estimate`, what "
         "`Workbook.summary()` shows), the **mean**, the **median**, the 20 % **trimmed mean** "
         "and the **Bayesian average** with an empirical-Bayes prior strength "
@@ -189,10 +274,11 @@ def _fmt(x: float, digits: int = 3) -> str:
 
 def _rmse_table(results: pd.DataFrame, ratios: pd.DataFrame) -> list[str]:
     mean = results.groupby(["scenario", "family", "method"], sort=False)["rmse"].mean()
-    lines = ["| scenario | family | " + " | ".join(METHOD_ORDER) + " | model/mean (worst, wins) |",
-             "|---|---|" + "---:|" * (len(METHOD_ORDER) + 1)]  # fmt: skip
+    old = before(results)
+    lines = ["| scenario | family | " + " | ".join(METHOD_ORDER) + " | model/mean (worst, wins) "
+             "| before |", "|---|---|" + "---:|" * (len(METHOD_ORDER) + 2)]  # fmt: skip
     for scenario in _scenarios(results):
-        for family in ("gaussian", "thresholds"):
+        for family in _families(results, scenario):
             cells = [_fmt(mean[(scenario, family, m)]) for m in METHOD_ORDER]
             best = min(range(len(cells)), key=lambda i: float(cells[i]))
             cells[best] = f"**{cells[best]}**"
@@ -200,7 +286,8 @@ def _rmse_table(results: pd.DataFrame, ratios: pd.DataFrame) -> list[str]:
             lines.append(
                 f"| {scenario} | {family} | "
                 + " | ".join(cells)
-                + f" | {r['mean']:.3f} ({r['worst']:.3f}, {r['wins']}/{r['runs']}) |"
+                + f" | {r['mean']:.3f} ({r['worst']:.3f}, {r['wins']}/{r['runs']}) | "
+                + (f"{old[(scenario, family)]:.3f} |" if (scenario, family) in old.index else "– |")
             )
     return lines
 
@@ -314,7 +401,7 @@ def _speed(speed: dict[str, dict[str, list[float]]]) -> list[str]:
         "| workload | reviews | groupby mean | recompute | recompute, CPU time | ratio |",
         "|---|---:|---:|---:|---:|---:|",
     ]
-    for name in ("1M", "classroom"):
+    for name in ("1M", "300-learner class", "classroom"):
         if name not in speed:
             continue
         s = speed[name]
@@ -322,7 +409,7 @@ def _speed(speed: dict[str, dict[str, list[float]]]) -> list[str]:
         ratio = statistics.median(s["recompute"]) / statistics.median(s["groupby mean"])
         lines.append(f"| {name} | {size:,} | {_ms(s['groupby mean'])} | {_ms(s['recompute'])} | "
                      f"{_ms(s['recompute cpu'])} | {ratio:.0f}x |")  # fmt: skip
-    for name in ("1M", "classroom"):
+    for name in ("1M", "300-learner class", "classroom"):
         if name in speed:
             s = speed[name]
             parts = ", ".join(f"{k} {_ms(s[k])}" for k in ("factorize ids", "coordination",
@@ -364,23 +451,53 @@ def _notes() -> list[str]:
         "- A reviewer with one or two reviews cannot be told apart from an honest one: in the "
         "platform workload spammers and lazy raters with few reviews keep their say, which "
         "bounds what any method can gain there.",
-        "- Where targets are missed it is in the classroom, and the classroom table shows why: "
-        "when everyone reviews everything, every estimate shares the class's average bias. "
-        "With 30 learners it is unknown to about 0.35/sqrt(30) = 0.06 star (more with 30 % "
-        "strongly biased learners), and only tutor reviews can pin it down. The mean carries "
-        "the same error, so on a given class either may be luckier; the `centred` column takes "
-        "it off. With about 28 reviews per resource the mean is already good, and strongly "
-        "biased reviewers cost it little (their biases largely cancel on each resource), so "
-        "there is less to win than the 20 % targets ask; on the `thresholds` family, where each "
-        "learner's scale is bent in their own way, a bias-and-slope model corrects less, and "
-        "on an unlucky class it can lose to the mean.",
+        "- Why the dense classroom used to lose to the mean, and what changed (issue 14): "
+        "when everyone reviews nearly everything, every estimate shares one error, the "
+        "class's average bias. The model located that centre as a mean of learners' biases "
+        "weighted by their say, and a strongly lenient learner who gives 5 stars to most "
+        "resources is censored at the top of the scale and has little say, so the centre slid "
+        "toward the harsh learners; on top of that the coordination test took pairs of "
+        "consistently lenient classmates for a brigade (in a dense class they 'agree against "
+        "the rest' on a third of the resources) and damped them out. Both moved every score "
+        "in a class by up to a fifth of a star, which is where the worst seeds (1.3–1.7x the "
+        "mean, like the outside simulation's) came from. Now each learner counts in the "
+        "centre by how well their bias is known (a random-effects mean), and an account's "
+        "usual deviation is taken off before the coordination test looks for a campaign.",
+        "- What is left in the classroom is that shared error itself: with 30 learners the "
+        "class's average bias is unknown to about 0.35/sqrt(30) = 0.06 star, 0.1 star with "
+        "30 % strongly biased learners, and only tutor reviews can pin it down (3 here, each "
+        "rounded to whole stars). The mean carries the same error, so on a given class either "
+        "may be luckier: the `centred` column, which takes it off, shows the model telling "
+        "resources apart better; robust centres (median, Student-t, a two-component mixture) "
+        "were measured and do not shrink that error when lenient and harsh learners are "
+        "mixed. With about 28 reviews per resource the mean is already good, which bounds what "
+        "any correction can win there.",
+        "- Where the model is worse than before issue 14 (see `before`), it is with strongly "
+        "biased learners in the graded classroom, where lenient learners outnumber harsh ones "
+        "7 to 3: the old centre ignored strongly lenient learners by accident (their capped "
+        "5-star reviews left them little say), which helped there and is what made it lose "
+        "by 1.3–1.7x when lenient and harsh learners were mixed. The centre now counts every "
+        "learner, as the mean does, so the class's average bias is the same shared error for "
+        "both.",
+        "- The few clean classrooms where the model loses to the mean (by a few per cent) are "
+        "classes whose three tutor reviews happened to be rounded the same way (say 4 and 5 "
+        "stars for resources worth 3.3 and 4.3): the tutors' reviews move the class's level as "
+        "far as three rounded reviews justify, which helps on average (the `level` column) "
+        "and costs on such a class; without the tutor reviews the model wins on those "
+        "classes too.",
         "- Speed on a shared machine: the median includes what other processes took (the load "
         "average is in the machine table), and they slow the reference groupby mean as much; "
         "the ratio of the two, measured in the same run, is the steadier number. The 1M "
         "recompute is dominated by the model fit; factorising the string ids and the "
         "coordination test are the rest.",
-        "- Interval widths include a factor (1.15, `reviews/aggregate.py`) calibrated on these "
-        "same simulations (both families), because mean-field posteriors are too narrow: the "
-        "coverage table checks it scenario by scenario, but it is not an independent test.",
+        f"- Interval widths include a factor ({INFLATION}, `reviews/quality/aggregate.py`), "
+        "because "
+        "mean-field posteriors are too narrow. It was calibrated on seeds "
+        f"{CALIBRATION_SEEDS} (`benchmarks/calibrate_intervals.py`: the factor whose average "
+        "coverage over each workload's scenarios is closest to nominal) and is checked here on "
+        "seeds calibration never saw. One factor cannot fit every scenario: where lazy, "
+        "central or coordinated reviewers are many, or reviewers use their own ordinal "
+        "scales (the graded generator), intervals are too narrow; in honest gaussian "
+        "classrooms they are a little wide.",
         "",
     ]

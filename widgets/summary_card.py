@@ -108,8 +108,14 @@ class SummaryCard:
                 "<p class='appraise-hint'>Blue band: where the true score probably lies "
                 f"(almost certainly {fmt(low95)}–{fmt(high95)}). More reviews narrow it.</p>"
             )
+        reason = row.get("reason")
         plain = number(row.get("mean"))
-        if plain is not None and abs(plain - score) >= 0.05:
+        if isinstance(reason, str) and reason:  # why the score differs, in the model's numbers
+            if plain is not None and abs(plain - score) >= 0.05:
+                plain_text = f"Plain average of the reviews: {fmt(plain)}."
+                out.append(f"<p class='appraise-hint'>{plain_text}</p>")
+            out.append(f"<p class='appraise-hint appraise-reason'>{esc(reason)}</p>")
+        elif plain is not None and abs(plain - score) >= 0.05:
             out.append(
                 f"<p class='appraise-hint'>Plain average of the reviews: {fmt(plain)}. The score "
                 "also weighs each reviewer's track record and, with few reviews, leans towards "

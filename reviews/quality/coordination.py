@@ -43,6 +43,7 @@ MIN_GROUP = 2
 MAX_GROUP = 200  # larger same-score groups are a popular resource, not a small brigade
 BINS = 10  # scores within a tenth of the range count as "the same"
 DAMP = 0.05
+HABIT_PRIOR = 5.0  # pseudo-reviews at no deviation in an account's usual deviation
 
 
 @dataclass(frozen=True)
@@ -86,11 +87,19 @@ def detect(
     sum_u = np.bincount(u, x, minlength=n_resources)
     rest_n = n_u[u] - size[group]
     rest_mean = (sum_u[u] - total[group] + level) / (rest_n + 1)
-    event = (
-        (np.abs(x - rest_mean) >= DEVIATION)
-        & (size[group] >= MIN_GROUP)
-        & (size[group] <= MAX_GROUP)
-    )
+    deviation = x - rest_mean
+    in_group = (size[group] >= MIN_GROUP) & (size[group] <= MAX_GROUP)
+    # An account's habit is not a campaign: a learner who is lenient by a star everywhere
+    # "agrees against the rest" with every other lenient learner on a third of a dense class.
+    # Deviations are measured from the account's own usual deviation on its other reviews
+    # (those that are not against the rest): about 0 for a brigade account's camouflage,
+    # the bias itself for a consistently lenient or harsh learner. A habit needs a record:
+    # the mean is shrunk toward 0 by HABIT_PRIOR pseudo-reviews.
+    usual = np.abs(deviation) < DEVIATION
+    n_usual = np.bincount(v, usual, minlength=n_reviewers)
+    sum_usual = np.bincount(v, np.where(usual, deviation, 0.0), minlength=n_reviewers)
+    habit = sum_usual / (n_usual + HABIT_PRIOR)
+    event = (np.abs(deviation - habit[v]) >= DEVIATION) & in_group
     if exempt is not None:
         event &= ~exempt[v]
     pairs, shared = _shared_events(group[event], v[event], n_reviewers)

@@ -9,6 +9,8 @@ workbook too small to tell. Bounds keep a strange workbook from producing absurd
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import numpy.typing as npt
 
@@ -26,6 +28,13 @@ DEFAULT_QUALITY_SD = 0.2  # used until there are enough resources to estimate it
 DEFAULT_NOISE_SD = 0.15  # used until there are enough repeated reviews to estimate it
 DEFAULT_BIAS_SD = 0.1  # used until enough learners have 5+ reviews (0.4 stars)
 MIN_FOR_EB = 5  # values needed before a spread is estimated from the workbook
+
+
+def dot(a: Floats, b: Floats) -> float:
+    """The dot product of two vectors without BLAS: numpy hands ``a @ b`` to a threaded BLAS,
+    whose threads spin for each other on a shared machine (measured: 2 ms for 40,000 values
+    under load, against 0.02 ms for this)."""
+    return float(np.einsum("i,i->", a, b))
 
 
 def initial_noise(y: Floats, mean_r: Floats, n_r: Floats) -> float:
@@ -47,8 +56,11 @@ def initial_quality_var(m_s: Floats, n_u: Floats, noise2: float) -> float:
     return float(np.clip(var, QUALITY_SD[0] ** 2, QUALITY_SD[1] ** 2))
 
 
-def slopes(data_prec: Floats, data_sum: Floats, follow: float) -> tuple[Floats, Floats, float]:
-    """Posterior mean and variance of every reviewer's slope, and the share who follow quality.
+def slopes(
+    data_prec: Floats, data_sum: Floats, follow: float
+) -> tuple[Floats, Floats, float, Floats]:
+    """Posterior mean and variance of every reviewer's slope, the share who follow quality,
+    and for each reviewer the probability that they follow it.
 
     The prior is a mixture: most reviewers follow quality (slope 1 +- FOLLOW_SD), some do not
     (STRAY: lazy or random raters, slope near 0). A single wide prior would let every honest
@@ -72,7 +84,7 @@ def slopes(data_prec: Floats, data_sum: Floats, follow: float) -> tuple[Floats, 
     mean = r * means[0] + (1 - r) * means[1]
     second = r * (variances[0] + means[0] ** 2) + (1 - r) * (variances[1] + means[1] ** 2)
     new_follow = float(np.clip(np.mean(r), 0.5, 0.99)) if len(r) else follow
-    return np.maximum(mean, 0.0), np.maximum(second - mean**2, 1e-12), new_follow
+    return np.maximum(mean, 0.0), np.maximum(second - mean**2, 1e-12), new_follow, r
 
 
 def precision_shape(ss: Floats, n_v: Floats, steady: Bools, previous: float) -> float:
@@ -121,3 +133,71 @@ def spread(second_moments: Floats, bounds: tuple[float, float], default: float) 
     cap = 10 * float(np.median(second_moments))
     var = float(np.mean(np.minimum(second_moments, cap)))
     return float(np.clip(var, bounds[0] ** 2, bounds[1] ** 2))
+
+
+CENTRE_STEPS = 4  # EM steps for the centre and spread of biases per round of the model fit
+
+
+@dataclass(frozen=True)
+class BiasCentre:
+    """How far to move the level (``shift``, from the current one) so that learners' biases
+    are centred where they and the tutors' reviews agree, how well the learners alone locate
+    that centre (``precision``) and the spread of learners' biases (``spread2``, a variance)."""
+
+    shift: float
+    precision: float
+    spread2: float
+
+
+def bias_centre(
+    own: Floats,
+    own_var: Floats,
+    follows: Floats,
+    tutor_sum: float,
+    tutor_weight: float,
+    previous: BiasCentre,
+) -> BiasCentre:
+    """Where learners' biases are centred, from each learner's own estimate ``own`` (the mean
+    of their residuals, not shrunk, measured from the current level) and its sampling variance
+    ``own_var``, and the tutors' reviews (``tutor_sum``: the sum of their precision-weighted
+    residuals from the current estimates; ``tutor_weight``: the sum of those precisions).
+
+    The learners' centre is a random-effects mean (DerSimonian & Laird 1986): each learner
+    weighs ``follows / (spread^2 + own_var)``, ``follows`` the probability that they follow
+    quality at all (see :func:`slopes`: the "bias" of a learner who gives 4 stars to
+    everything is only their constant minus the level). The shift combines it with the
+    tutors' by precision, and the spread is the EM update from the posterior second moments
+    about the shifted level (as in :func:`spread`), a few times over: a class whose learners
+    all disagree with the tutors by the same amount then has a wide spread about the tutors'
+    level, and the tutors decide where it is.
+
+    Why not a mean of the biases weighted by each learner's say, as before: a lenient learner
+    who gives 5 stars to most resources is censored at the top of the scale and loses say, so
+    the centre slid toward the harsh learners and moved every estimate in a class by the same
+    amount (a fifth of a star in some simulated classes). How precisely a bias is known is not
+    how consistent the reviewer is: with about a hundred reviews each, every learner's bias is
+    known to a few hundredths of a star, and each is one draw from the class's biases. (A
+    Student-t centre, robust to strongly biased learners, was measured too: no better on the
+    simulated classes, where strongly lenient and harsh learners lie too close to the others to
+    be told apart, and less efficient on honest ones.)"""
+    spread2 = previous.spread2
+    mass = float(follows.sum())
+    if len(own) == 0 or mass <= 0:
+        shift = tutor_sum / tutor_weight if tutor_weight > 0 else 0.0
+        return BiasCentre(shift, 0.0, spread2)
+    steps = CENTRE_STEPS if len(own) >= MIN_FOR_EB else 1
+    for _ in range(steps - 1):  # the spread, about the level the last shift gives
+        var = spread2 + own_var
+        weight = follows / var
+        shift = (dot(weight, own) + tutor_sum) / (float(weight.sum()) + tutor_weight)
+        second = (own - shift) ** 2 * (spread2 / var) ** 2 + spread2 * own_var / var
+        spread2 = float(np.clip(dot(follows, second) / mass, BIAS_SD[0] ** 2, BIAS_SD[1] ** 2))
+    weight = follows / (spread2 + own_var)
+    precision = float(weight.sum())
+    shift = (dot(weight, own) + tutor_sum) / (precision + tutor_weight)
+    return BiasCentre(shift, precision, spread2)
+
+
+def first_bias_centre() -> BiasCentre:
+    """The starting point of :func:`bias_centre`: the default spread."""
+    return BiasCentre(0.0, 0.0, DEFAULT_BIAS_SD**2)

@@ -4,7 +4,8 @@ One row per catalogued resource, reviewed or not (docs/summaries.md explains eve
 tutors). Everything is derived on every call from the live reviews, never stored: hidden and
 deleted reviews and corrections do not count. The score is the model estimate of
 :mod:`.aggregate` on the rubric's own scale, with its 80 % and 95 % intervals; the plain
-mean sits beside it so that a tutor sees what the model changed. A missing number is NaN in the
+mean sits beside it so that a tutor sees what the model changed, and ``reason`` says why in
+one sentence (:mod:`reviews.quality.reason`). A missing number is NaN in the
 frame (``null`` in JSON, empty in CSV, ``-`` in tables), never a number.
 """
 
@@ -19,6 +20,7 @@ from reviews.domain.model import FLAGS
 from reviews.domain.rubric import Rubric
 from reviews.quality.aggregate import Estimate, estimate
 from reviews.quality.frames import review_scores, reviews_frame
+from reviews.quality.reason import reasons
 from reviews.quality.stats import wilson_lower_bound
 
 if TYPE_CHECKING:
@@ -49,7 +51,8 @@ TAIL_COLUMNS = [
     "n_corrections_verified",
     "needs_attention",
     "attention_reason",
-]
+    "reason",  # why the score differs from the plain mean (reviews.quality.reason); last, so that
+]  # the positions of the columns before it stay what they were
 _EPS = 1e-9  # as reviews.domain.rubric: a pooled 29.999999999 still reaches a band starting at 30
 
 
@@ -114,6 +117,8 @@ def summary(wb: ReviewSource, rubric: str | None = None) -> pd.DataFrame:
     out["n_reviews"] = out["n_reviews"].fillna(0).astype(int)
     lo, hi = rubric_.score_range
     out["score_percent"] = (out["score"] - lo) / (hi - lo) * 100
+    why = reasons(per_review, fitted, lo, hi, score_step(rubric_))
+    out["reason"] = why.reindex(out.index).fillna("").astype(object)
     item_means = frame.groupby(["resource_id", "item"])["score"].mean().unstack("item")
     item_means = item_means.reindex(index=out.index, columns=rubric_.item_ids)
     for item in rubric_.item_ids:

@@ -23,6 +23,7 @@ CONTRACT = [
     "score_percent", "score_low80", "score_high80", "score_low95", "score_high95", "mean",
     "score_min", "score_max", "verdict", "verdict_label", "n_corrections",
     "n_corrections_open", "n_corrections_verified", "needs_attention", "attention_reason",
+    "reason",
 ]  # fmt: skip
 
 CUSTOM_RUBRIC = """\

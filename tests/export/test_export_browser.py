@@ -1,6 +1,7 @@
 """The HTML report in a real headless Chromium: it renders from the file alone (no request
 leaves the page), its figures load, hostile learner text runs nothing, and it prints to PDF.
-The screenshot in docs/screenshots/tutor-report.png is taken here."""
+The screenshot in docs/screenshots/tutor-report.png is taken here
+(under `make screenshots` only)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from playwright.sync_api import Browser
 
 from reviews.export import export_to
 from reviews.io.demo import create_demo
-from tests.conftest import ROOT
+from tests.support.screenshots import screenshot
 
 pytestmark = pytest.mark.browser
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -47,7 +48,7 @@ def test_the_report_renders_from_the_file_alone(browser: Browser, report: Path) 
     assert page.locator("img:not(figure img)").count() == 0  # the hostile <img> is text
     assert page.get_by_text(HOSTILE).first.is_visible()
     assert page.locator("#corrections").get_by_text("Rate first").is_visible()
-    page.screenshot(path=str(ROOT / "docs" / "screenshots" / "tutor-report.png"))
+    screenshot(page, "tutor-report")
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
     page.close()

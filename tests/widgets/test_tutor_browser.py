@@ -4,7 +4,7 @@ tutor`, beside the learner dashboard of another `appraise serve` on the same wor
 A tutor (standalone: name and tutor passphrase) hides a learner's comment and verifies a
 correction; the learner's page, reloaded, no longer shows the comment and shows the correction
 as verified; the audit log lists both. A learner at the tutor dashboard is refused. The
-screenshots in docs/screenshots/tutor-*.png are taken here, for docs/tutor-guide.md.
+screenshots in docs/screenshots/tutor-*.png are taken here (under `make screenshots` only).
 """
 
 from __future__ import annotations
@@ -17,12 +17,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import ROOT
 from tests.support.classroom import Classroom, make_classroom
+from tests.support.screenshots import screenshot
 from tests.support.serving import Server, served
 
 pytestmark = pytest.mark.browser
-SHOTS = ROOT / "docs" / "screenshots"
 TIMEOUT_MS = 60_000
 PASSPHRASE = "mitral valve rounds at nine"
 RUDE = "Whoever reviewed this 2 stars is clueless."
@@ -86,7 +85,7 @@ def test_a_tutor_hides_a_comment_and_verifies_a_correction_the_learner_sees_it(
     tutor = new_page(browser, 1366, 900)
     tutor_sign_in(tutor, servers.tutor.url, "dr-lee", PASSPHRASE)
     tutor.wait_for_selector(".appraise-moderation .appraise-card")
-    tutor.screenshot(path=str(SHOTS / "tutor-queue-desktop.png"), full_page=True)
+    screenshot(tutor, "tutor-queue-desktop", full_page=True)
     card = tutor.locator(".appraise-card", has_text=RUDE)
     card.get_by_label("Reason or note").fill("Unprofessional about a classmate")
     card.get_by_role("button", name="Hide").click()
@@ -103,7 +102,7 @@ def test_a_tutor_hides_a_comment_and_verifies_a_correction_the_learner_sees_it(
     expect(log).to_contain_text("hide")
     expect(log).to_contain_text("verify")
     expect(log).to_contain_text("Matches NICE NG196")
-    tutor.screenshot(path=str(SHOTS / "tutor-audit-desktop.png"), full_page=True)
+    screenshot(tutor, "tutor-audit-desktop", full_page=True)
 
     learner.reload()
     learner.wait_for_selector(".appraise-resource-page .appraise-corrections")
@@ -122,7 +121,7 @@ def test_a_tutor_hides_a_comment_and_verifies_a_correction_the_learner_sees_it(
     ]:
         tutor.get_by_role("button", name=tab).click()
         tutor.wait_for_selector(ready)
-        tutor.screenshot(path=str(SHOTS / f"{shot}.png"), full_page=True)
+        screenshot(tutor, shot, full_page=True)
     tutor.get_by_role("button", name="Export").click()
     tutor.get_by_role("button", name="Prepare download").click()
     link = tutor.locator("a.appraise-download")
@@ -130,7 +129,7 @@ def test_a_tutor_hides_a_comment_and_verifies_a_correction_the_learner_sees_it(
     with tutor.expect_download() as download:
         link.click()
     assert download.value.suggested_filename.endswith(".csv")
-    tutor.screenshot(path=str(SHOTS / "tutor-export-desktop.png"), full_page=True)
+    screenshot(tutor, "tutor-export-desktop", full_page=True)
     tutor.context.close()
     learner.context.close()
 
@@ -147,7 +146,7 @@ def test_on_a_phone_the_queue_fits_and_a_learner_is_refused(
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_selector(".appraise-moderation")
     fits(page, 390)
-    page.screenshot(path=str(SHOTS / "tutor-queue-phone.png"), full_page=True)
+    screenshot(page, "tutor-queue-phone", full_page=True)
     for tab, ready in [
         ("Participation", ".appraise-participation-table table"),
         ("Summaries", ".appraise-ranking table"),
@@ -155,5 +154,5 @@ def test_on_a_phone_the_queue_fits_and_a_learner_is_refused(
         page.get_by_role("button", name=tab).click()
         page.wait_for_selector(ready)
         fits(page, 390)  # wide tables scroll inside their box, not the page
-    page.screenshot(path=str(SHOTS / "tutor-summaries-phone.png"), full_page=True)
+    screenshot(page, "tutor-summaries-phone", full_page=True)
     page.context.close()

@@ -25,6 +25,7 @@ import pydantic
 import yaml
 from filelock import FileLock, Timeout
 
+from reviews.classroom.assignments import Assignments
 from reviews.classroom.discussion import Discussion
 from reviews.classroom.identity import Identity
 from reviews.classroom.moderation import Moderation
@@ -74,7 +75,7 @@ def _read_config(path: Path) -> WorkbookConfig:
         raise StorageError(f"{file}: " + "; ".join(problems(exc))) from None
 
 
-class Workbook(Identity, Discussion, Moderation):
+class Workbook(Identity, Discussion, Moderation, Assignments):
     """A workbook directory. Cheap to open; safe to use from many processes at once."""
 
     def __init__(self, path: Path, config: WorkbookConfig, store: Store) -> None:

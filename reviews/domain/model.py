@@ -65,6 +65,8 @@ EVENT_ACTIONS = (
     "uncalibrate",
     "export",  # an export that included learners' real names
     "passphrase",  # the tutor passphrase was set or changed
+    "assign",  # a tutor assigned reviews (target: the allocation's batch id)
+    "unassign",  # a tutor withdrew the assignments of one batch
 )
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -254,6 +256,22 @@ class ModerationEvent(Record):
     target_id: str
     actor: Name
     reason: Text = ""
+
+
+class Assignment(Record):
+    """A resource a tutor asked one learner to review, maybe by a due date.
+
+    Assignments made together share a ``batch`` id, which the audit log names and which a
+    tutor withdraws as a whole. ``group`` records the learner's group when the allocation was
+    made within groups.
+    """
+
+    learner: Name
+    resource_id: str
+    assigned_by: Name
+    batch: str = Field(min_length=1, max_length=64)
+    group: Short = ""
+    due: Utc | None = None
 
 
 def _choices(values: list[str], allowed: tuple[str, ...], what: str) -> list[str]:

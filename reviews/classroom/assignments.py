@@ -80,10 +80,7 @@ def allocate(
     to them). ``groups``: learner → group, to allocate each group on its own. ``minimum``: the
     rubric's minimum number of reviewers, the level every resource should reach first.
     """
-    if per_learner < 1:
-        raise ValidationError("assign at least one resource to each learner")
-    if per_learner > MAX_PER_LEARNER:
-        raise ValidationError(f"assign at most {MAX_PER_LEARNER} resources to each learner")
+    check_count(per_learner)
     if not resources:
         raise ValidationError("there are no resources to assign")
     done = {who: set(items) for who, items in (reviewed or {}).items()}
@@ -119,6 +116,14 @@ def allocate(
                 pairs.append((learner, best))
             order.reverse()  # whoever chose last in this round chooses first in the next
     return pairs
+
+
+def check_count(per_learner: int) -> None:
+    """Refuse a number of reviews per learner that cannot be meant."""
+    if per_learner < 1:
+        raise ValidationError("assign at least one resource to each learner")
+    if per_learner > MAX_PER_LEARNER:
+        raise ValidationError(f"assign at most {MAX_PER_LEARNER} resources to each learner")
 
 
 def is_done(assignment: Assignment, reviews: Iterable[Review]) -> bool:
@@ -173,6 +178,7 @@ class Assignments:
         the administrator only; nothing is written when anything is wrong.
         """
         who = self._tutor(actor, "assign reviews")
+        check_count(per_learner)
         if due is not None and due.tzinfo is None:
             raise ValidationError("the due date needs a time zone, e.g. 2026-03-01T17:00:00Z")
         catalogue = {r.id: r for r in self.resources()}

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, time
 from typing import TYPE_CHECKING, Any
 
 from reviews.classroom.roles import Actor, audit_note, require_tutor_or_administrator
@@ -116,6 +116,19 @@ def allocate(
                 pairs.append((learner, best))
             order.reverse()  # whoever chose last in this round chooses first in the next
     return pairs
+
+
+def parse_due(text: str) -> datetime:
+    """``2026-03-01`` (the end of that day, UTC) or an ISO 8601 time (UTC when no zone)."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError(
+            f"the due date {text!r} is not a date: write 2026-03-01 or 2026-03-01T17:00Z"
+        ) from None
+    if len(text.strip()) <= 10:  # a date alone: due by the end of that day
+        moment = datetime.combine(moment.date(), time(23, 59), tzinfo=UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def check_count(per_learner: int) -> None:

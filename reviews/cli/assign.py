@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
-from datetime import UTC, datetime, time
 from pathlib import Path
 
 import click
 
+from reviews.classroom.assignments import parse_due
 from reviews.cli.options import default_actor, workbook_option
 from reviews.domain.errors import ValidationError
 
@@ -50,19 +50,6 @@ def read_roster(path: Path) -> tuple[list[str], dict[str, str]]:
         missing = next(n for n in learners if n not in groups)
         raise ValidationError(f"{path}: {missing!r} has no group; give every learner one or none")
     return learners, groups
-
-
-def parse_due(text: str) -> datetime:
-    """``2026-03-01`` (the end of that day, UTC) or an ISO 8601 time (UTC when no zone)."""
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise ValidationError(
-            f"--due {text!r} is not a date: write 2026-03-01 or 2026-03-01T17:00Z"
-        ) from None
-    if len(text.strip()) <= 10:  # a date alone: due by the end of that day
-        moment = datetime.combine(moment.date(), time(23, 59), tzinfo=UTC)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @click.command("assign", epilog=EPILOG)

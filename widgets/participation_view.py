@@ -101,6 +101,6 @@ class ParticipationView:
             actor=self.user,
             destination="the tutor dashboard",
         )
-        name = suggested_filename(self.wb, "csv", "participation")
+        name = suggested_filename(self.wb, "csv", "participation", identities=True)
         self.download.value = download_link(data, name, "text/csv", f"Download {name}")
         self.status.success("Ready (the export of real names is in the audit log).")

@@ -172,6 +172,10 @@ class Workbook(Identity, Discussion, Moderation, Assignments):
         self.config = config
         return config
 
+    def has_tutor_passphrase(self) -> bool:
+        """Has a tutor passphrase been set (read afresh from ``workbook.yaml``)?"""
+        return _read_config(self.path).tutor_passphrase_hash is not None
+
     def check_tutor_passphrase(self, passphrase: str) -> bool:
         """Is ``passphrase`` the tutor passphrase (standalone tutor login)? False when none is
         set. Reads ``workbook.yaml`` afresh, so a changed passphrase applies at once."""

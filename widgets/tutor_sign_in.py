@@ -70,6 +70,12 @@ class TutorSignIn:
         if tutor is None:
             self.status.error(REFUSAL.format(who=typed))
             return
+        if not self.wb.has_tutor_passphrase():
+            self.error.show(
+                "No tutor passphrase is set yet for this workbook: run `appraise passphrase "
+                f"--workbook {self.wb.path}` on the server, then sign in with it."
+            )
+            return
         if not self.wb.check_tutor_passphrase(self.passphrase.value):
             self.error.show(
                 "That is not the tutor passphrase of this workbook (a tutor sets it with "

@@ -101,6 +101,18 @@ def test_standalone_only_a_tutor_name_with_the_passphrase_gets_in(room: Classroo
     assert app.user == "dr-lee" and app.tabs and passphrase.value == ""
 
 
+def test_without_a_passphrase_the_sign_in_says_how_to_set_one(tmp_path: Path) -> None:
+    room = make_classroom(tmp_path / "fresh")  # no passphrase set
+    app = started(room)
+    form = app.body.children[0]
+    find(form, "appraise-name")[0].value = "dr-lee"
+    find(form, "appraise-passphrase")[0].value = "anything at all"
+    find(form, "appraise-sign-in")[0].click()
+    text = page_text(app.widget)
+    assert "No tutor passphrase is set yet" in text and "appraise passphrase --workbook" in text
+    assert "not the tutor passphrase" not in text and not app.tabs
+
+
 def test_every_section_opens_for_a_tutor(room: Classroom) -> None:
     app = signed_in(room)
     for name, button in app.tabs.items():

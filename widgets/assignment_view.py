@@ -22,7 +22,6 @@ PROGRESS_COLUMNS = {
     "learner_name": "Learner",
     "learner": "Seen by the class as",
     "group": "Group",
-    "assigned": "Assigned",
     "done": "Done",
     "overdue": "Overdue",
     "next due": "Next due",
@@ -65,7 +64,8 @@ class AssignmentView:
                 description="Within groups (optional)",
                 placeholder="one line per learner: name, group",
                 style=STACKED,
-                layout=W.Layout(width="100%", height="6rem"),
+                rows=4,
+                layout=W.Layout(width="100%"),
             ),
             "appraise-groups",
         )
@@ -162,4 +162,4 @@ def progress(frame: pd.DataFrame) -> pd.DataFrame:
     due = pd.to_datetime(table["next due"], utc=True)
     table["next due"] = due.dt.strftime("%Y-%m-%d").fillna("–")
     table["done"] = [f"{d} of {a}" for d, a in zip(table["done"], table["assigned"], strict=True)]
-    return table.rename(columns=PROGRESS_COLUMNS)
+    return table.drop(columns="assigned").rename(columns=PROGRESS_COLUMNS)

@@ -44,7 +44,9 @@ CSS = """
 .appraise-app .appraise-queue-groups, .appraise-app .appraise-queue-groups .btn-group {
   display: flex; flex-wrap: wrap; gap: 0.3rem; width: 100%; }
 .appraise-app .appraise-queue-groups .widget-toggle-button { width: auto; flex: none;
-  min-height: 2.5rem; padding: 0 0.8rem; margin: 0; }
+  min-height: 2.5rem; padding: 0 0.8rem; margin: 0 0.3rem 0.3rem 0; }
+.appraise-app .appraise-queue-groups .widget-toggle-button.mod-active {
+  background: var(--ap-accent); color: #fff; }
 .appraise-app .appraise-card-done { background: var(--ap-soft); padding: 0.2rem 0.8rem; }
 .appraise-app .appraise-done-note { margin: 0.2rem 0; color: var(--ap-ok); }
 .appraise-app .appraise-show-all { width: auto; align-self: flex-start; }

@@ -302,7 +302,7 @@ class Assignments:
         group, resource, due, done, overdue, batch, by whom and when. Tutors only."""
         import pandas as pd
 
-        from reviews.classroom.roles import label_people
+        from reviews.classroom.roles import in_pseudonym_order, label_people
         from reviews.domain.model import now
 
         self._tutor(actor, "see the assignments")
@@ -328,7 +328,9 @@ class Assignments:
         for column in ("due", "assigned_at"):
             frame[column] = pd.to_datetime(frame[column], utc=True)
         frame = frame.astype({"done": bool, "overdue": bool})
-        return label_people(frame, "learner", self, identities)  # type: ignore[arg-type]
+        source: Any = self  # a ClassroomSource: Workbook is one
+        frame = in_pseudonym_order(frame, "learner", source, then="resource_title")
+        return label_people(frame, "learner", source, identities)
 
 
 def completion(

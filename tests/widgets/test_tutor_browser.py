@@ -241,6 +241,7 @@ def test_a_tutor_assigns_reviews_and_the_learner_sees_them_in_the_catalogue(
         learner.get_by_label("Join code").fill(wb.config.join_code)
         learner.get_by_role("button", name="Sign in").click()
     expect(box).to_contain_text("Your assignments (1 of 2 done)")
+    screenshot(learner, "assignments-phone")
     box.locator(".appraise-assignment-open").first.click()
     expect(learner.locator(".appraise-resource-page")).to_be_visible()
     learner.context.close()

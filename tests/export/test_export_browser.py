@@ -84,8 +84,7 @@ def test_the_report_with_names_prints_on_a4_portrait_and_its_tables_fit(
     widest = page.eval_on_selector_all("table", "ts => Math.max(...ts.map(t => t.scrollWidth))")
     assert widest <= PRINTABLE_PX
     assert page.evaluate("document.documentElement.scrollWidth") <= PRINTABLE_PX
-    screenshot(page, "tutor-report-print", full_page=False)
-    page.locator("#participation").screenshot(path="/tmp/appraise-report-participation.png")
+    screenshot(page.locator("#participation"), "tutor-report-print")
     pdf = page.pdf(prefer_css_page_size=True)
     assert pdf.startswith(b"%PDF")
     boxes = re.findall(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 from tests.conftest import ROOT
 
@@ -24,7 +24,8 @@ def wanted() -> bool:
     return os.environ.get(ENV, "") == "1"
 
 
-def screenshot(page: Page, name: str, **options: Any) -> None:
-    """Write ``docs/screenshots/<name>.png`` from ``page``, only under ``make screenshots``."""
+def screenshot(page: Page | Locator, name: str, **options: Any) -> None:
+    """Write ``docs/screenshots/<name>.png`` from ``page`` (or one element of it), only under
+    ``make screenshots``."""
     if wanted():
         page.screenshot(path=str(SHOTS / f"{name}.png"), **options)

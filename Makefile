@@ -6,7 +6,7 @@ DEMO ?= demo-workbook
 PORT ?= 8866
 HOST ?= 127.0.0.1
 
-.PHONY: serve test lint bench docs clean
+.PHONY: serve test lint bench docs clean screenshots
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Appraise needs Python 3.11 or newer (found " + sys.version.split()[0] + "); set PYTHON=python3.11")'
@@ -24,6 +24,10 @@ test: $(VENV)/.installed  ## Install the test extras and run the whole suite
 	$(VENV)/bin/ruff format --check reviews widgets tests benchmarks
 	$(VENV)/bin/mypy
 	$(PY) -m pytest
+
+screenshots: $(VENV)/.installed  ## Rewrite the guides' screenshots in docs/screenshots (browser tests)
+	APPRAISE_SCREENSHOTS=1 $(PY) -m pytest -m browser tests/widgets/test_learner_browser.py \
+		tests/widgets/test_tutor_browser.py tests/export/test_export_browser.py
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix reviews widgets tests benchmarks

@@ -30,6 +30,7 @@ import yaml
 from filelock import FileLock, Timeout
 
 from reviews.classroom.access import Access
+from reviews.classroom.assignments import Assignments
 from reviews.classroom.discussion import Discussion
 from reviews.classroom.guessing import Throttle
 from reviews.classroom.identity import Identity
@@ -90,7 +91,7 @@ def _read_config(path: Path) -> WorkbookConfig:
         raise StorageError(f"{file}: " + "; ".join(problems(exc))) from None
 
 
-class Workbook(Identity, Discussion, Moderation, Access):
+class Workbook(Identity, Discussion, Moderation, Access, Assignments):
     """A workbook directory. Cheap to open; safe to use from many processes at once."""
 
     def __init__(self, path: Path, config: WorkbookConfig, store: Store) -> None:
@@ -219,6 +220,10 @@ class Workbook(Identity, Discussion, Moderation, Access):
             raise StorageError(f"{CONFIG_FILE} is busy (locked for over 30 s); try again") from None
         self.config = config
         return config
+
+    def has_tutor_passphrase(self) -> bool:
+        """Has a tutor passphrase been set (read afresh from ``workbook.yaml``)?"""
+        return _read_config(self.path).tutor_passphrase_hash is not None
 
     def check_tutor_passphrase(self, passphrase: str) -> bool:
         """Is ``passphrase`` the tutor passphrase (standalone tutor login)? False when none is

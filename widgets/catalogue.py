@@ -13,6 +13,7 @@ from typing import Any
 
 import ipywidgets as W
 
+from widgets.assignments import YourAssignments
 from widgets.fields import STACKED, labelled
 from widgets.format import FLAG_LABELS, badge, count, esc, fmt, number
 from widgets.listing import PAGE_SIZE, SORTS, Listing, Query, page_of
@@ -135,9 +136,11 @@ class Catalogue:
         top.add_class("appraise-toolbar")
         buttons = W.HBox([self.more, self.clear, self.add])
         buttons.add_class("appraise-toolbar")
+        self.assignments = YourAssignments(listing, on_open, self.status)  # assigned reviews
         self.widget = W.VBox(
-            [top, buttons, self.filters, self.summary, self.list, pager, self.status.widget]
-        )
+            [self.assignments.widget, top, buttons, self.filters, self.summary, self.list,
+             pager, self.status.widget]
+        )  # fmt: skip
         self.widget.add_class("appraise-catalogue")
 
         for control in (self.search, self.sort, self.kind, self.topic, self.verdict):
@@ -172,6 +175,7 @@ class Catalogue:
             self._options(self.verdict, "All verdicts", listing.verdicts())
         finally:
             self._quiet = False
+        self.assignments.refresh()
         self.render()
 
     @staticmethod

@@ -121,7 +121,7 @@ class ExportPanel:
             self.prepare.disabled = False
             self.progress.layout.display = "none"
             self.step.value = ""
-        name = suggested_filename(self.wb, fmt, table)
+        name = suggested_filename(self.wb, fmt, table, identities=bool(self.identities.value))
         self.link.value = download_link(
             data, name, FORMATS[fmt].media_type, f"Download {name} ({len(data) / 1024:.0f} KB)"
         )

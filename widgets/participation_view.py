@@ -21,6 +21,7 @@ COLUMNS = {
     "disputes_received": "Disputes received",
     "votes_cast": "Votes cast",
     "comments": "Comments",
+    "assigned_done": "Assignments done",
     "active_weeks": "Active weeks",
     "last_activity": "Last active",
 }
@@ -68,7 +69,13 @@ class ParticipationView:
 
     def refresh(self) -> None:
         frame = self.wb.participation(self.user, identities=True)
-        shown = frame.assign(last_activity=frame["last_activity"].dt.strftime("%Y-%m-%d"))
+        shown = frame.assign(
+            last_activity=frame["last_activity"].dt.strftime("%Y-%m-%d"),
+            assigned_done=[
+                f"{d} of {a}" if a else "–"
+                for d, a in zip(frame["assigned_done"], frame["assigned"], strict=True)
+            ],
+        )
         shown = shown[list(COLUMNS)].rename(columns=COLUMNS)
         self.table.value = frame_html(shown, "No learner has contributed yet.")
         weekly = self.wb.weekly_activity(self.user, identities=True)
@@ -94,6 +101,6 @@ class ParticipationView:
             actor=self.user,
             destination="the tutor dashboard",
         )
-        name = suggested_filename(self.wb, "csv", "participation")
+        name = suggested_filename(self.wb, "csv", "participation", identities=True)
         self.download.value = download_link(data, name, "text/csv", f"Download {name}")
         self.status.success("Ready (the export of real names is in the audit log).")

@@ -85,6 +85,14 @@ CSS = """
   flex-wrap: wrap; gap: 0.5rem; margin: 0.6rem 0; }
 .appraise-app .appraise-pager .widget-label { width: auto; }
 .appraise-app .appraise-filters { border-left: 3px solid var(--ap-border); padding-left: 0.7rem; }
+.appraise-app .appraise-assignments { border: 1px solid var(--ap-border); border-radius: 8px;
+  background: var(--ap-soft); padding: 0.4rem 0.8rem 0.6rem; margin: 0 0 0.6rem; }
+.appraise-app .appraise-assignments h2 { font-size: 1.1rem; margin: 0.2rem 0; }
+.appraise-app .jupyter-button.appraise-assignment-open { text-align: left; height: auto;
+  min-height: 2.5rem; white-space: normal; line-height: 1.3; padding: 0.4rem 0.6rem;
+  margin: 0.15rem 0; }
+.appraise-app .jupyter-button.appraise-overdue { border-left: 4px solid var(--ap-danger); }
+.appraise-app .appraise-assignment-done { margin: 0.2rem 0; color: var(--ap-muted); }
 
 /* Badges and cards. */
 .appraise-app .appraise-badge { display: inline-block; font-size: 0.8rem; line-height: 1.3;

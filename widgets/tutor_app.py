@@ -1,4 +1,5 @@
-"""The tutor dashboard: moderation queue, audit log, participation, calibration, export.
+"""The tutor dashboard: moderation queue, audit log, participation, assignments, calibration,
+export.
 
 Like :mod:`widgets.app`, built in two steps for preheated kernels: :meth:`TutorApp.from_environment`
 opens the workbook before anyone asks; :meth:`TutorApp.start` waits for the request and only
@@ -18,6 +19,7 @@ import ipywidgets as W
 from reviews.domain.hub import hub_user
 from reviews.workbook import HUB, Identified, Workbook
 from widgets.app import Unavailable, open_from_environment
+from widgets.assignment_view import AssignmentView
 from widgets.audit_log import AuditLog
 from widgets.calibration_view import CalibrationView
 from widgets.export_panel import ExportPanel
@@ -36,6 +38,7 @@ SECTIONS: dict[str, tuple[str, Callable[[Workbook, str], object]]] = {
     "queue": ("Moderation", ModerationQueue),
     "audit": ("Audit log", AuditLog),
     "participation": ("Participation", ParticipationView),
+    "assignments": ("Assignments", AssignmentView),
     "calibration": ("Calibration", CalibrationView),
     "summaries": ("Summaries", SummariesView),
     "roster": ("Roster", RosterView),

@@ -85,6 +85,12 @@ class TutorSignIn:
         if tutor is None:
             self.status.error(REFUSAL.format(who=typed))
             return
+        if not self.wb.has_tutor_passphrase():
+            self.error.show(
+                "No tutor passphrase is set yet for this workbook: run `appraise passphrase "
+                f"--workbook {self.wb.path}` on the server, then sign in with it."
+            )
+            return
         throttle = self.throttle("tutor passphrase")
         refusal = throttle.refusal()
         if refusal:

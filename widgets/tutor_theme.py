@@ -41,6 +41,17 @@ CSS = """
 .appraise-app .appraise-download { display: inline-block; padding: 0.5rem 0.9rem;
   border: 1px solid var(--ap-accent); border-radius: 6px; font-weight: 600;
   text-decoration: none; margin: 0.2rem 0; }
+.appraise-app .appraise-queue-groups, .appraise-app .appraise-queue-groups .btn-group {
+  display: flex; flex-wrap: wrap; gap: 0.3rem; width: 100%; }
+.appraise-app .appraise-queue-groups .widget-toggle-button { width: auto; flex: none;
+  min-height: 2.5rem; padding: 0 0.8rem; margin: 0 0.3rem 0.3rem 0; }
+.appraise-app .appraise-queue-groups .widget-toggle-button.mod-active {
+  background: var(--ap-accent); color: #fff; }
+.appraise-app .appraise-card-done { background: var(--ap-soft); padding: 0.2rem 0.8rem; }
+.appraise-app .appraise-done-note { margin: 0.2rem 0; color: var(--ap-ok); }
+.appraise-app .appraise-show-all { width: auto; align-self: flex-start; }
+.appraise-app .appraise-vote-reasons { margin: 0.2rem 0 0.4rem; padding-left: 1.2rem;
+  color: var(--ap-muted); }
 .appraise-app .widget-checkbox { width: 100%; height: auto; }
 .appraise-app .widget-checkbox label { white-space: normal; }
 .appraise-app .appraise-progress { width: 100%; }

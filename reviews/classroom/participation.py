@@ -12,6 +12,8 @@ What counts:
   ``open``, and the ``agrees_received`` / ``disputes_received`` votes of classmates;
   hidden corrections are counted apart;
 - ``votes_cast`` (one per correction voted on, whatever its later changes) and ``comments``;
+- ``assigned`` reviews (see :mod:`reviews.classroom.assignments`) and ``assigned_done``, those
+  the learner has reviewed;
 - ``first_activity`` / ``last_activity`` (UTC; edits count as activity) and ``active_weeks``.
 
 :func:`weekly_activity` gives the same contributions per ISO week (``2026-W09``).
@@ -24,6 +26,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from reviews.classroom.assignments import completion
 from reviews.classroom.roles import Actor, authorise_identities, in_pseudonym_order, label_people
 
 if TYPE_CHECKING:
@@ -42,6 +45,8 @@ COUNT_COLUMNS = [
     "votes_cast",
     "comments",
     "comments_hidden",
+    "assigned",
+    "assigned_done",
 ]
 PARTICIPATION_COLUMNS = [
     "learner",
@@ -110,6 +115,7 @@ def participation(
         return frame.groupby("who").size()
 
     corrections = live[live["kind"] == "corrections"]
+    assigned = completion(wb.assignments(), wb.reviews(include_hidden=True))
     table = pd.DataFrame(
         {
             "reviews": count(live[live["kind"] == "reviews"]),
@@ -124,9 +130,12 @@ def participation(
             "votes_cast": count(live[live["kind"] == "votes"]),
             "comments": count(live[live["kind"] == "comments"]),
             "comments_hidden": count(done[done["hidden"] & (done["kind"] == "comments")]),
+            "assigned": pd.Series({k: v[0] for k, v in assigned.items()}, dtype=int),
+            "assigned_done": pd.Series({k: v[1] for k, v in assigned.items()}, dtype=int),
         },
         columns=COUNT_COLUMNS,
     )
+    roster = [*roster, *assigned]
     everyone = list(dict.fromkeys([*done["who"], *(n for n in roster if not wb.is_tutor(n))]))
     table = table.reindex(everyone).fillna(0).astype(int)
     table["first_activity"] = done.groupby("who")["at"].min()

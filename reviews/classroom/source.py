@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from reviews.domain.model import Comment, ModerationEvent, Person, Resource, Review
+from reviews.domain.model import Assignment, Comment, ModerationEvent, Person, Resource, Review
 from reviews.quality.source import ReviewSource
 
 
@@ -37,6 +37,8 @@ class ClassroomSource(ReviewSource, Protocol):
     def comments(self, *args: Any, **kwargs: Any) -> list[Comment]: ...
 
     def audit_log(self) -> list[ModerationEvent]: ...
+
+    def assignments(self, learner: str | None = None) -> list[Assignment]: ...
 
     def log_event(
         self, action: str, target_id: str, actor: str, reason: str

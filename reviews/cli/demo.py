@@ -12,10 +12,15 @@ import click
 @click.option("--seed", default=7, show_default=True, help="Seed of the simulated class.")
 def demo(directory: Path, seed: int) -> None:
     """Create a demo workbook (a cardiology block with simulated reviews) unless one exists."""
-    from reviews.io.demo import create_demo
+    from reviews.io.demo import TUTOR, create_demo
 
     if (directory / "workbook.yaml").exists():
         click.echo(f"Demo workbook already in {directory}")
         return
     wb = create_demo(directory, seed=seed)
     click.echo(f"Created demo workbook in {directory} ({len(wb.resources())} resources)")
+    click.echo(
+        f"Learners sign in with any name and the join code {wb.config.join_code}. The demo's "
+        f"tutor is {TUTOR}: set a tutor passphrase first with `appraise passphrase --workbook "
+        f"{directory}`, then serve the tutor dashboard with `--dashboard tutor`."
+    )

@@ -10,6 +10,7 @@ import sys
 
 import click
 
+from reviews.cli.assign import assign
 from reviews.cli.check import check
 from reviews.cli.demo import demo
 from reviews.cli.export import export_command
@@ -50,6 +51,7 @@ for command in (
     passphrase,
     reviewers,
     export_command,
+    assign,
     roster,
     sessions,
 ):

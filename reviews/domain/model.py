@@ -70,6 +70,8 @@ EVENT_ACTIONS = (
     "lockout",  # a sign-in form locked after too many wrong codes or passphrases
     "sessions",  # the session key was rotated: every remembered browser signed out
     "roster",  # learners added to or removed from the roster, a personal code reset
+    "assign",  # a tutor assigned reviews (target: the allocation's batch id)
+    "unassign",  # a tutor withdrew the assignments of one batch
 )
 #: How the person behind an action was identified (``ModerationEvent.via``).
 IDENTIFIED_BY = (
@@ -272,6 +274,22 @@ class ModerationEvent(Record):
     actor: Name
     reason: Text = ""
     via: Literal[IDENTIFIED_BY] | None = None  # type: ignore[valid-type]
+
+
+class Assignment(Record):
+    """A resource a tutor asked one learner to review, maybe by a due date.
+
+    Assignments made together share a ``batch`` id, which the audit log names and which a
+    tutor withdraws as a whole. ``group`` records the learner's group when the allocation was
+    made within groups.
+    """
+
+    learner: Name
+    resource_id: str
+    assigned_by: Name
+    batch: str = Field(min_length=1, max_length=64)
+    group: Short = ""
+    due: Utc | None = None
 
 
 def _choices(values: list[str], allowed: tuple[str, ...], what: str) -> list[str]:

@@ -114,9 +114,13 @@ def export_to(
     return target
 
 
-def suggested_filename(wb: Workbook, fmt: str, table: str | None = None) -> str:
-    """A download name such as ``cardiology-block-summary-2026-03-01.csv``."""
+def suggested_filename(
+    wb: Workbook, fmt: str, table: str | None = None, identities: bool = False
+) -> str:
+    """A download name such as ``cardiology-block-summary-2026-03-01.csv``; with learners'
+    real names, ``…-with-names-…``, so that a file never hides what it holds."""
     format_ = get_format(fmt)
     slug = re.sub(r"[^a-z0-9]+", "-", wb.config.title.lower()).strip("-") or "workbook"
     what = (table or "summary") if not format_.all_tables else "export"
-    return f"{slug[:60]}-{what}-{now().date().isoformat()}{format_.suffix}"
+    names = "-with-names" if identities else ""
+    return f"{slug[:60]}-{what}{names}-{now().date().isoformat()}{format_.suffix}"

@@ -40,8 +40,19 @@ dl.overview { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 
 dl.overview dt { font-weight: 600; } dl.overview dd { margin: 0; }
 figure { margin: 1rem 0; } figure img { max-width: 100%; }
 .verdict { white-space: nowrap; } .safety { color: #a11d1d; font-weight: 600; }
-@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; }
-               tr, figure { break-inside: avoid; } a { color: inherit; } }
+td { overflow-wrap: break-word; } #corrections td { overflow-wrap: anywhere; }
+th.num { text-align: right; } td.num, td.keep { text-align: right; white-space: nowrap; }
+td.keep { text-align: left; }
+.confidential { color: #a11d1d; font-weight: 600; }
+@page { size: A4 portrait; margin: 14mm 12mm 16mm; }
+@media print {
+  body { font-size: 9.5pt; line-height: 1.35; margin: 0; max-width: none; padding: 0; }
+  h1 { font-size: 16pt; } h2 { font-size: 12pt; margin-top: 1.2rem; break-after: avoid; }
+  table { font-size: 8.5pt; width: 100%; table-layout: auto; }
+  th, td { padding: .15rem .3rem; } thead { display: table-header-group; }
+  tr, figure, dl { break-inside: avoid; } figure img { max-height: 95mm; }
+  a { color: inherit; text-decoration: none; }
+}
 """
 
 
@@ -69,16 +80,42 @@ def link(url: object, label: object) -> str:
     return esc(label)
 
 
+#: Headers people read, for the columns the report shows as they are (else: words, capitalised).
+HEADERS = {
+    "learner": "Pseudonym",
+    "learner_name": "Name",
+    "n_units": "Resources compared",
+    "n_values": "Ratings",
+    "alpha": "Alpha",
+    "items_compared": "Items compared",
+}
+
+
+def header(column: str) -> str:
+    """``corrections_verified`` → ``Corrections verified``: no snake_case in a report."""
+    return HEADERS.get(column) or column.replace("_", " ").strip().capitalize()
+
+
 def table(
-    headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: Iterable[int] = ()
+    headers: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    numeric: Iterable[int] = (),
+    keep: Iterable[int] = (),
 ) -> str:
-    """An HTML table from cells that are already escaped HTML."""
+    """An HTML table from cells that are already escaped HTML; ``numeric`` columns are right
+    aligned, ``keep`` columns never wrap (dates, pseudonyms)."""
     right = set(numeric)
-    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+    whole = set(keep)
+    head = "".join(
+        f'<th class="num">{esc(h)}</th>' if i in right else f"<th>{esc(h)}</th>"
+        for i, h in enumerate(headers)
+    )
     body = "".join(
         "<tr>"
         + "".join(
-            f'<td class="num">{cell}</td>' if i in right else f"<td>{cell}</td>"
+            f'<td class="num">{cell}</td>'
+            if i in right
+            else (f'<td class="keep">{cell}</td>' if i in whole else f"<td>{cell}</td>")
             for i, cell in enumerate(row)
         )
         + "</tr>"
@@ -94,7 +131,7 @@ def frame_table(frame: pd.DataFrame) -> str:
         [number(v) if i in numeric else esc(v) for i, v in enumerate(row)]
         for row in frame.itertuples(index=False, name=None)
     ]
-    return table([str(c) for c in frame.columns], rows, numeric)
+    return table([header(str(c)) for c in frame.columns], rows, numeric)
 
 
 def figure(plot: plots.Plot | None) -> str:
@@ -249,13 +286,46 @@ def calibration_section(req: ExportRequest) -> str:
 
 
 def participation_section(req: ExportRequest) -> str:
+    """Per learner, condensed to fit a printed A4 page: corrections with how they fared,
+    hidden contributions together, assignments as "2 of 5"; the CSV export has every column."""
     if not req.identities:
         return ""
     frame = req.wb.participation(req.actor, identities=True)
-    frame = frame.drop(columns=["first_activity", "last_activity"])
+    rows = []
+    for r in frame.to_dict("records"):
+        fared = "0"
+        if r["corrections"]:
+            outcomes = [f"{r[f'corrections_{k}']} {k}" for k in ("verified", "rejected", "open")
+                        if r[f"corrections_{k}"]]  # fmt: skip
+            fared = f"{r['corrections']}: {', '.join(outcomes)}; votes {r['agrees_received']} "
+            fared += f"agree, {r['disputes_received']} dispute"
+        hidden = r["reviews_hidden"] + r["corrections_hidden"] + r["comments_hidden"]
+        assigned = f"{r['assigned_done']} of {r['assigned']}" if r["assigned"] else "–"
+        last = r["last_activity"]
+        rows.append(
+            [
+                esc(r["learner_name"]),
+                esc(r["learner"]),
+                number(r["reviews"], 0),
+                esc(fared),
+                number(r["votes_cast"], 0),
+                number(r["comments"], 0),
+                number(hidden, 0),
+                esc(assigned),
+                number(r["active_weeks"], 0),
+                esc(f"{last:%Y-%m-%d}" if not pd.isna(last) else "–"),
+            ]
+        )
+    headers = ["Name", "Pseudonym", "Reviews", "Corrections and the class's votes", "Votes",
+               "Comments", "Hidden", "Assignments done", "Weeks active",
+               "Last active"]  # fmt: skip
     return (
-        '<section id="participation"><h2>Participation (real names: confidential)</h2>'
-        f"{frame_table(frame)}</section>"
+        '<section id="participation"><h2>Participation <span class="confidential">(real '
+        'names: confidential)</span></h2><p class="note">"Hidden": reviews, corrections and '
+        'comments a tutor hid; "Votes": votes cast on classmates\' corrections. Every '
+        "column is in "
+        "the CSV and spreadsheet exports.</p>"
+        f"{table(headers, rows, numeric=[2, 4, 5, 6, 8], keep=[1, 9])}</section>"
     )
 
 

@@ -13,6 +13,7 @@ import pydantic
 
 from reviews.domain.errors import AppraiseError
 from reviews.domain.model import (
+    Assignment,
     Comment,
     Correction,
     ModerationEvent,
@@ -32,6 +33,7 @@ MODELS: dict[str, type[pydantic.BaseModel]] = {
     "votes": Vote,
     "comments": Comment,
     "events": ModerationEvent,
+    "assignments": Assignment,
 }
 
 # kind -> (field that refers to another record, kinds it may refer to)
@@ -40,6 +42,7 @@ REFERENCES = {
     "corrections": ("resource_id", ("resources",)),
     "votes": ("correction_id", ("corrections",)),
     "comments": ("target_id", ("resources", "corrections")),
+    "assignments": ("resource_id", ("resources",)),
 }
 
 

@@ -21,7 +21,16 @@ CATALOGUE = "__catalogue__"
 PEOPLE = "__people__"  # pseudonym numbers: their own shard, so registering a newcomer
 # never rewrites the (much larger) catalogue
 SHARED_KINDS = {"resources": CATALOGUE, "people": PEOPLE}  # kinds kept in a shared shard
-KINDS = ("resources", "people", "reviews", "corrections", "votes", "comments", "events")
+KINDS = (
+    "resources",
+    "people",
+    "reviews",
+    "corrections",
+    "votes",
+    "comments",
+    "events",
+    "assignments",  # reviews a tutor assigned to learners (in the tutor's shard)
+)
 
 Doc = dict[str, Any]
 

@@ -231,6 +231,9 @@ def test_suggested_filenames(classroom: Workbook) -> None:
         "cardiology-block-participation-"
     )
     assert suggested_filename(classroom, "xlsx").endswith(".xlsx")
+    named = suggested_filename(classroom, "html", identities=True)
+    assert named.startswith("cardiology-block-export-with-names-") and named.endswith(".html")
+    assert "with-names" not in suggested_filename(classroom, "html")
 
 
 def test_unknown_formats_and_tables_are_refused(classroom: Workbook) -> None:

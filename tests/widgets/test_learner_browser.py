@@ -3,7 +3,8 @@
 Two learners in two browser contexts review the same resource; one corrects it, the other
 disputes the correction; after a reload both see the new summary. The same flow runs at a
 phone's viewport. Hostile text renders as text and runs nothing. The screenshots in
-docs/screenshots/ are taken here, so the learner guide shows the dashboard as it is.
+docs/screenshots/ are taken here (under `make screenshots` only), so the learner guide
+shows the dashboard as it is.
 """
 
 from __future__ import annotations
@@ -14,12 +15,11 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from reviews.io.demo import create_demo
-from tests.conftest import ROOT
 from tests.support.classroom import HOSTILE_COMMENT, HOSTILE_TITLE
+from tests.support.screenshots import screenshot
 from tests.support.serving import Server, served
 
 pytestmark = pytest.mark.browser
-SHOTS = ROOT / "docs" / "screenshots"
 VIEWPORTS = {"desktop": (1366, 768), "phone": (390, 844)}
 # The desktop flow reviews a YouTube video (embedded), the phone flow a podcast (a link card).
 FLOW_URLS = {
@@ -106,7 +106,7 @@ class Learner:
         """A screenshot for the learner guide, if the guide shows this screen at this size."""
         name = f"{screen}-{self.viewport}"
         if name in GUIDE_SHOTS:
-            self.page.screenshot(path=str(SHOTS / f"{name}.png"))
+            screenshot(self.page, name)
 
     def close(self) -> None:
         assert self.dialogs == []

@@ -101,6 +101,18 @@ def test_standalone_only_a_tutor_name_with_the_passphrase_gets_in(room: Classroo
     assert app.user == "dr-lee" and app.tabs and passphrase.value == ""
 
 
+def test_without_a_passphrase_the_sign_in_says_how_to_set_one(tmp_path: Path) -> None:
+    room = make_classroom(tmp_path / "fresh")  # no passphrase set
+    app = started(room)
+    form = app.body.children[0]
+    find(form, "appraise-name")[0].value = "dr-lee"
+    find(form, "appraise-passphrase")[0].value = "anything at all"
+    find(form, "appraise-sign-in")[0].click()
+    text = page_text(app.widget)
+    assert "No tutor passphrase is set yet" in text and "appraise passphrase --workbook" in text
+    assert "not the tutor passphrase" not in text and not app.tabs
+
+
 def test_every_section_opens_for_a_tutor(room: Classroom) -> None:
     app = signed_in(room)
     for name, button in app.tabs.items():
@@ -117,11 +129,20 @@ def card_for(queue: ModerationQueue, text: str) -> W.VBox:
     return next(c for c in find(queue.cards, "appraise-card") if text in page_text(c))
 
 
+def show(queue: ModerationQueue, group: str) -> None:
+    """Open one group of the queue: correction, review or comment."""
+    queue.groups.value = group
+    assert queue.group == group
+
+
 def test_a_tutor_hides_a_comment_and_verifies_a_correction_and_the_log_lists_both(
     room: Classroom,
 ) -> None:
     queue = ModerationQueue(room.wb, "dr-lee")
     correction = room.wb.corrections()[0]
+    assert queue.group == "correction"  # the most urgent item's group opens first
+    assert "3 items left: 1 correction, 1 flagged review, 1 comment." in page_text(queue.left)
+    show(queue, "comment")
     card = card_for(queue, "idiots")
     find(card, "appraise-hide")[0].click()  # no reason yet
     assert "say why" in page_text(card)
@@ -131,6 +152,9 @@ def test_a_tutor_hides_a_comment_and_verifies_a_correction_and_the_log_lists_bot
     assert room.wb.comments(correction.id) == []
     assert "idiots" not in page_text(queue.cards)
     assert "Hidden" in queue.status.message
+    assert "Hidden: Comment" in page_text(queue.cards)  # the card's place keeps a note
+    assert "2 items left" in page_text(queue.left)
+    show(queue, "correction")
     card = card_for(queue, "Digoxin")
     find(card, "appraise-reason")[0].value = "Matches NICE NG196"
     find(card, "appraise-verify")[0].click()
@@ -153,10 +177,14 @@ def test_patient_safety_comes_first_and_learner_text_is_escaped(room: Classroom)
     queue = ModerationQueue(wb, "dr-lee")
     cards = find(queue.cards, "appraise-card")
     assert "Patient safety correction" in page_text(cards[0])
-    assert "Confidentiality flag" in page_text(cards[1])
+    assert "(1 patient-safety, 1 confidentiality first)" in page_text(queue.left)
+    show(queue, "review")
+    assert "Confidentiality flag" in page_text(find(queue.cards, "appraise-card")[0])
+    html = page_text(queue.widget)
+    assert HOSTILE_TITLE not in html and "&lt;img src=x" in html
+    show(queue, "correction")
     html = page_text(queue.widget)
     assert "<script>" not in html and "&lt;script&gt;" in html
-    assert HOSTILE_TITLE not in html and "&lt;img src=x" in html
 
 
 def test_no_tutor_action_succeeds_for_a_learner_through_the_widgets(room: Classroom) -> None:
@@ -187,6 +215,33 @@ def test_no_tutor_action_succeeds_for_a_learner_through_the_widgets(room: Classr
     panel.prepare.click()
     assert panel.status.kind == "error" and panel.link.value == ""
     assert len(wb.audit_log()) == before
+
+
+def test_the_queue_pages_by_20_keeps_its_place_and_collapses_long_texts(
+    room: Classroom,
+) -> None:
+    wb = room.wb
+    for i in range(45):
+        wb.add_comment(room.video.id, f"learner-{i}", f"Comment number {i:02d}. " + "x" * 400)
+    queue = ModerationQueue(wb, "dr-lee")
+    show(queue, "comment")
+    cards = find(queue.cards, "appraise-card")
+    assert len(cards) == 20 and queue.position.value == "1–20 of 46"
+    long = cards[0]
+    assert "…" in page_text(long) and "x" * 400 not in page_text(long)
+    find(long, "appraise-show-all")[0].value = True
+    assert "x" * 400 in page_text(long)
+    first_two = [page_text(c) for c in cards[:2]]
+    find(cards[0], "appraise-reason")[0].value = "Off topic"
+    find(cards[0], "appraise-hide")[0].click()
+    after = find(queue.cards, "appraise-card")
+    assert len(after) == 20 and after[0] is cards[0]  # same cards, same places
+    assert "Hidden: Comment" in page_text(after[0]) and page_text(after[1]) == first_two[1]
+    assert "Comments (45)" in queue.groups.options[2][0]
+    queue.next.click()
+    # the next page starts after the 19 comments still waiting on the first one
+    assert queue.position.value == "20–39 of 45"
+    assert "Comment number" in page_text(find(queue.cards, "appraise-card")[0])
 
 
 # -- participation, calibration, export ----------------------------------------------------------

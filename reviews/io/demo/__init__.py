@@ -5,6 +5,12 @@ placeholders). Reviews are simulated from a seeded generator: each resource has 
 quality that depends loosely on who publishes it, each learner a personal bias and noise, so
 that the summaries show what a real class would: spread, few reviews on most resources,
 disagreement, a flag for undeclared promotion on industry pages, and a few corrections.
+
+Each simulated correction is written for one invented ("Demo entry") resource, found by its
+title, and says something that resource could plausibly get wrong: a demo must not put a
+thrombolysis correction on a murmurs video, nor attribute invented errors to a real site.
+The demo's tutor is ``dr-lee``; the tutor dashboard needs a tutor passphrase, which the demo
+does not set (``appraise passphrase --workbook <demo>`` sets it).
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from reviews.io.importer import import_resources
 from reviews.workbook import Workbook
 
 CATALOGUE_CSV = Path(__file__).with_name("resources.csv")
-TUTOR = "tutor"
+TUTOR = "dr-lee"
 LEARNERS = [f"learner-{i:02d}" for i in range(1, 25)]
 
 # Loose priors by publisher type (stars, 1-5): a demo, not a claim about any real resource.
@@ -32,43 +38,65 @@ PRIOR = {
 
 COMMENTS = [
     "Clear explanation, but check the dates against the current guideline.",
-    "Good for revision before the OSCE; the ECG examples are helpful.",
+    "Good for revision before the OSCE; the worked examples are helpful.",
     "Useful overview. The references at the end are a bit thin.",
     "Too long for what it covers; the key points come in the last third.",
     "I liked the worked cases. Would recommend to our year group.",
-    "Some of the drug doses are not referenced.",
+    "Some of the claims are not referenced.",
     "",
     "",
 ]
 
+# (title of the resource, locator, what it says, what it should say, evidence, severity,
+#  a classmate's reason for disputing it)
 CORRECTIONS = [
     (
-        "Demo entry",  # matched against the description: placeholder resources
-        "04:10",
-        "Says digoxin is first-line rate control for all patients with atrial fibrillation.",
-        "Beta-blockers or rate-limiting calcium-channel blockers are first line; digoxin is "
-        "reserved for sedentary patients or as an add-on.",
-        "NICE NG196 (2021), section 1.7",
+        "Heart murmurs revision video",
+        "02:40",
+        "Says the murmur of aortic stenosis is loudest at the apex and radiates to the axilla.",
+        "That describes mitral regurgitation. Aortic stenosis gives an ejection systolic murmur "
+        "loudest in the right second intercostal space, radiating to the carotids.",
+        "Macleod's Clinical Examination, 15th edition, chapter 4 (the cardiovascular system)",
         "major",
+        "The video does say the carotids later on; the apex part is only the diagram.",
     ),
     (
-        "industry",
-        "Section 'Who should take it'",
-        "Presents the product as suitable for every patient with heart failure.",
-        "Eligibility depends on ejection fraction, symptoms and tolerance of ACE inhibitors; "
-        "the page does not declare that it is written by the manufacturer.",
+        "Heart failure medicines explained (sponsored webinar)",
+        "Slide 12, 'Who should take it'",
+        "Presents the sponsor's product as suitable for every patient with heart failure.",
+        "Eligibility depends on the ejection fraction, symptoms and tolerance of ACE inhibitors; "
+        "the webinar does not declare that the manufacturer hosts it.",
         "https://doi.org/10.1093/eurheartj/ehab368",
         "major",
+        "It is a webinar for clinicians, so the audience knows it is sponsored.",
     ),
     (
-        "student",
-        "Paragraph on thrombolysis",
-        "Gives a door-to-needle target of 2 hours.",
-        "The target for fibrinolysis in STEMI is within 10 minutes of diagnosis when primary "
-        "PCI cannot be done in time.",
-        "https://doi.org/10.1093/eurheartj/ehad191",
+        "Tweetorial: hyperkalaemia and the ECG",
+        "Tweet 5 of 9",
+        "Says to give IV calcium only once the potassium is above 7.5 mmol/L.",
+        "Give IV calcium at once when hyperkalaemia comes with ECG changes, whatever the level: "
+        "it protects the heart while insulin-glucose lowers the potassium.",
+        "UK Kidney Association, Treatment of acute hyperkalaemia in adults (2023)",
         "patient-safety",
+        "Needs the page of the guideline before I agree.",
     ),
+    (
+        "Promoted thread: smartwatch detection of atrial fibrillation",
+        "First tweet",
+        "Says a smartwatch alert is enough to diagnose atrial fibrillation and start treatment.",
+        "A wearable's alert is a screening result: the diagnosis needs an ECG trace (12-lead, "
+        "or a single lead of 30 seconds) read by a clinician.",
+        "https://doi.org/10.1093/eurheartj/ehae176",
+        "major",
+        "The thread says 'talk to your doctor' at the end.",
+    ),
+]
+
+QUESTIONS = [
+    "Does anyone have the page number in the textbook for this?",
+    "Is the sponsor declared anywhere on the channel page?",
+    "Which guideline year does the thread follow?",
+    "Does the thread link to a validation study of the watch?",
 ]
 
 
@@ -118,23 +146,18 @@ def create_demo(directory: Path, seed: int = 7) -> Workbook:
 
 
 def _add_corrections(wb: Workbook, resources: list, rng: random.Random) -> None:
-    for i, (match, locator, claim, fix, evidence, severity) in enumerate(CORRECTIONS):
-        targets = [r for r in resources if match in (r.description, r.publisher_type)
-                   or r.description.startswith(match)]  # fmt: skip
-        if not targets:
+    titles = {r.title: r for r in resources}
+    for i, (title, locator, claim, fix, evidence, severity, doubt) in enumerate(CORRECTIONS):
+        target = titles.get(title)
+        if target is None:  # a catalogue edited by hand: leave that correction out
             continue
         author = LEARNERS[i * 5]
         correction = wb.add_correction(
-            targets[0].id, author=author, locator=locator, claim=claim, correction=fix,
+            target.id, author=author, locator=locator, claim=claim, correction=fix,
             evidence=evidence, severity=severity,
         )  # fmt: skip
         voters = rng.sample([x for x in LEARNERS if x != author], k=4 + i)
         for n, voter in enumerate(voters):
             agree = n != 1
-            reason = "" if agree else "The guideline allows exceptions; needs a source."
-            wb.vote(correction.id, voter=voter, agree=agree, reason=reason)
-        wb.add_comment(
-            targets[0].id,
-            author=LEARNERS[i * 5 + 1],
-            text="Does anyone have the page number in the guideline for this?",
-        )
+            wb.vote(correction.id, voter=voter, agree=agree, reason="" if agree else doubt)
+        wb.add_comment(target.id, author=LEARNERS[i * 5 + 1], text=QUESTIONS[i])

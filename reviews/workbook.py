@@ -47,7 +47,8 @@ from reviews.domain.passphrase import hash_passphrase, verify_passphrase
 from reviews.domain.rubric import Rubric
 from reviews.domain.rubric_files import load_rubrics
 from reviews.domain.urls import infer_kind, infer_platform, normalise_url
-from reviews.store import CATALOGUE, Store, open_store
+from reviews.store import CATALOGUE, Problem, Store, open_store
+from reviews.store.validate import checked
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -80,7 +81,7 @@ class Workbook(Identity, Discussion, Moderation):
     def __init__(self, path: Path, config: WorkbookConfig, store: Store) -> None:
         self.path = path
         self.config = config
-        self.store = store
+        self.store: Store = checked(store)  # every record validated on read, any backend
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -128,6 +129,11 @@ class Workbook(Identity, Discussion, Moderation):
     def rubrics(self) -> dict[str, Rubric]:
         """Built-in rubrics plus the workbook's own ``rubrics/*.yaml`` (broken files skipped)."""
         return load_rubrics(self.path / "rubrics")[0]
+
+    def damage(self) -> list[Problem]:
+        """What reads skip: unreadable files and invalid records, with where they are (the
+        tutors' banner; ``appraise check`` reports these and more)."""
+        return checked(self.store).damage()
 
     def rubric_problems(self) -> list[str]:
         return load_rubrics(self.path / "rubrics")[1]

@@ -371,7 +371,9 @@ class TinyDBStore(Store):
                     found.append(Problem(str(path), f"unknown table {table!r}"))
                     continue
                 for doc_id, doc in docs.items():
-                    rid = doc.get("id") if isinstance(doc, dict) else None
+                    if not isinstance(doc, dict):
+                        continue  # reported, with the record, by reviews.store.validate
+                    rid = doc.get("id")
                     if not isinstance(rid, str):
                         found.append(Problem(str(path), f"{table} document {doc_id} has no id"))
                     elif rid in seen:

@@ -13,7 +13,7 @@ import yaml
 
 from reviews.domain.errors import AppraiseError
 from reviews.domain.rubric_files import load_rubrics
-from reviews.store import BACKENDS, open_store
+from reviews.store import BACKENDS, Store, open_store
 from reviews.store.validate import MODELS, checked, record_problem
 from reviews.workbook import CONFIG_FILE, Workbook
 
@@ -39,7 +39,7 @@ def check_workbook(path: Path) -> tuple[list[str], dict[str, int]]:
         found.append(str(exc))
         if not (path / CONFIG_FILE).is_file():
             return found, {}
-        store = checked(open_store(path, _storage_named_in(path)))
+        store: Store = checked(open_store(path, _storage_named_in(path)))
         rubrics, broken = load_rubrics(path / "rubrics")
     else:
         store, (rubrics, broken) = wb.store, load_rubrics(path / "rubrics")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, ExitStack, contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,16 +77,6 @@ class Store(ABC):
         An exception inside the block discards every change: nothing is half-written.
         """
 
-    def transactions(self, shards: list[str]) -> AbstractContextManager[dict[str, Shard]]:
-        """Lock several shards (in sorted order, so two callers never deadlock) and commit
-        them together: all or none, even when the disk fills up (an import uses this).
-
-        This default nests one transaction per shard, which commits them one after another;
-        a backend overrides it when it can do better (one database transaction; staged files
-        renamed only once every one is written).
-        """
-        return _nested(self, shards)
-
     @abstractmethod
     def records(self, kind: str) -> list[Doc]:
         """Every document of ``kind`` across all shards. Damaged shards are skipped (and listed
@@ -113,9 +103,3 @@ class Store(ABC):
     @abstractmethod
     def problems(self) -> list[Problem]:
         """Structural problems: unreadable files, records without an id, duplicated ids."""
-
-
-@contextmanager
-def _nested(store: Store, shards: list[str]) -> Iterator[dict[str, Shard]]:
-    with ExitStack() as stack:
-        yield {name: stack.enter_context(store.transaction(name)) for name in sorted(set(shards))}

@@ -36,6 +36,7 @@ from reviews.domain.model import (
     Vote,
     problems,
 )
+from reviews.store import staged
 from reviews.store.base import Doc, Problem, Shard, Store
 
 #: The model every stored kind must satisfy.
@@ -174,11 +175,12 @@ class CheckedStore(Store):
         return self._transaction(shard)
 
     def transactions(self, shards: list[str]) -> AbstractContextManager[dict[str, Shard]]:
+        """Several shards committed together, all or none (see :mod:`reviews.store.staged`)."""
         return self._transactions(shards)
 
     @contextmanager
     def _transactions(self, shards: list[str]) -> Iterator[dict[str, Shard]]:
-        with self.inner.transactions(shards) as inner:
+        with staged.transactions(self.inner, shards) as inner:
             yield {name: CheckedShard(shard) for name, shard in inner.items()}
 
     def scan(self) -> Iterator[tuple[str, str, Doc]]:

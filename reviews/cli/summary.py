@@ -25,7 +25,10 @@ def summary(workbook: Path, fmt: str, rubric: str | None) -> None:
     """One row per resource: reviews, score on the rubric's scale, verdict."""
     frame = open_workbook(workbook).summary(rubric)
     if fmt == "csv":
-        click.echo(frame.to_csv(index=False), nl=False)
+        from reviews.export.tables import defuse_formulas
+
+        # a learner's "=HYPERLINK(…)" must not run in the spreadsheet this is piped into
+        click.echo(defuse_formulas(frame).to_csv(index=False), nl=False)
     elif fmt == "json":
         records = json.loads(frame.to_json(orient="records", force_ascii=False))
         click.echo(json.dumps(records, indent=2, ensure_ascii=False))

@@ -39,6 +39,7 @@ from reviews.domain.model import (
     WorkbookConfig,
     build,
     new_id,
+    new_join_code,
     now,
     problems,
     valid_models,
@@ -102,11 +103,11 @@ class Workbook(Identity, Discussion, Moderation):
         config = build(
             WorkbookConfig,
             "workbook",
+            **{"id": new_id("wb"), "join_code": new_join_code(), **settings},
             title=title,
             tutors=list(tutors),
             default_rubric=rubric,
             storage=storage,
-            **settings,
         )
         rubrics, _ = load_rubrics(root / "rubrics")
         if config.default_rubric not in rubrics:

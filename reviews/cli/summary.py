@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
 from reviews.cli.options import open_workbook, workbook_option
+
+SHOWN = 10  # damaged files named on standard error; `appraise check` lists them all
 
 
 @click.command(epilog="Example:  appraise summary --workbook cardio/ --format csv > summary.csv")
@@ -22,9 +25,14 @@ from reviews.cli.options import open_workbook, workbook_option
 )
 @click.option("--rubric", help="Rubric to summarise (default: the workbook's).")
 def summary(workbook: Path, fmt: str, rubric: str | None) -> None:
-    """One row per resource: reviews, score on the rubric's scale, verdict."""
-    frame = open_workbook(workbook).summary(rubric)
-    if fmt == "csv":
+    """One row per resource: reviews, score on the rubric's scale, verdict (exit 1 when damaged
+    files or records had to be left out: they are named on standard error)."""
+    wb = open_workbook(workbook)
+    frame = wb.summary(rubric)
+    damage = wb.damage()
+    if damage and frame.empty and fmt == "table":
+        pass  # "No resources yet" would hide a damaged catalogue
+    elif fmt == "csv":
         from reviews.export.tables import defuse_formulas
 
         # a learner's "=HYPERLINK(…)" must not run in the spreadsheet this is piped into
@@ -34,6 +42,17 @@ def summary(workbook: Path, fmt: str, rubric: str | None) -> None:
         click.echo(json.dumps(records, indent=2, ensure_ascii=False))
     else:
         click.echo(summary_table(frame))
+    if damage:
+        for problem in damage[:SHOWN]:
+            click.echo(f"Damaged: {problem}", err=True)
+        more = f" ({len(damage) - SHOWN} more not shown)" if len(damage) > SHOWN else ""
+        click.echo(
+            f"Error: {len(damage)} damaged file(s) or record(s) were left out of this summary"
+            f"{more}; run `appraise check --workbook {workbook}` and repair them "
+            "(docs/tutor-guide.md, Damaged files)",
+            err=True,
+        )
+        sys.exit(1)
 
 
 def summary_table(frame: Any) -> str:

@@ -310,4 +310,11 @@ def _when(text: str) -> datetime | None:
         raise ValidationError(
             f"created_at {text[:40]!r} is not a date-time like 2026-03-01T09:30:00Z"
         ) from None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)  # naive times are UTC
+    value = value if value.tzinfo else value.replace(tzinfo=UTC)  # naive times are UTC
+    try:
+        return value.astimezone(UTC)  # stored in UTC: the calendar must hold it there too
+    except OverflowError:
+        raise ValidationError(
+            f"created_at {text[:40]!r} is outside the calendar once converted to UTC; "
+            "check the year"
+        ) from None

@@ -25,7 +25,6 @@ from typing import Any
 import orjson
 import pydantic
 
-from reviews.domain.errors import AppraiseError
 from reviews.domain.model import (
     Comment,
     Correction,
@@ -64,8 +63,8 @@ def record_problem(kind: str, doc: object) -> str | None:
         model.model_validate(doc)
     except pydantic.ValidationError as exc:
         return "; ".join(problems(exc))
-    except (AppraiseError, TypeError) as exc:  # a validator refusing, e.g. a bad URL
-        return str(exc)
+    except (ValueError, TypeError, ArithmeticError) as exc:  # a validator refusing (bad URL)
+        return str(exc) or type(exc).__name__
     return None
 
 

@@ -109,10 +109,12 @@ def test_export_to_an_empty_or_folder_name_is_a_one_line_error(
 
 
 def test_summary_of_a_damaged_catalogue_reports_it(
-    hostile: Workbook, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (hostile.path / "catalogue.json").write_text('{"resources": {"1": ', encoding="utf-8")
-    code, out, err = run_main(capsys, "summary", "-w", str(hostile.path))
+    wb = Workbook.create(tmp_path / "wb", title="T")  # catalogue.json: the tinydb backend
+    wb.add_resource("https://example.org/a", title="A", added_by="tutor-1")
+    (wb.path / "catalogue.json").write_text('{"resources": {"1": ', encoding="utf-8")
+    code, out, err = run_main(capsys, "summary", "-w", str(wb.path))
     assert code != 0
     assert "No resources yet" not in out
     assert "catalogue.json" in err and "appraise check" in err

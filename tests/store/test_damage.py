@@ -159,3 +159,15 @@ def test_a_non_object_entry_survives_its_authors_writes(room: tuple[Workbook, st
     assert sorted(str(v) for v in kept.values() if not isinstance(v, dict)) == ["7", "x"]
     assert sum(isinstance(v, dict) for v in kept.values()) == 3
     assert len(Workbook.open(wb.path).comments()) == 4
+
+
+def test_a_stored_time_beyond_the_calendar_in_utc_is_skipped(room: tuple[Workbook, str]) -> None:
+    wb, _ = room
+    path = _shard(wb, "learner-2")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["reviews"]["1"]["created_at"] = "0001-01-01T00:00:00+05:00"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    _every_view_works(wb)
+    assert [r.reviewer for r in Workbook.open(wb.path).reviews()] == ["learner-1"]
+    found, _ = check_workbook(wb.path)
+    assert any("created_at" in p and "outside the calendar" in p for p in found)

@@ -43,7 +43,7 @@ PAGE_SCRIPT = """
   var NAME = /^[A-Za-z0-9-]{1,64}$/, VALUE = /^[A-Za-z0-9_.=-]{0,512}$/;
   function limits() {  // a field's limit + 1 as maxlength (see widgets/fields.py)
     document.querySelectorAll('[class*="appraise-limit-"]').forEach(function (el) {
-      var found = /appraise-limit-(\d+)/.exec(el.className);
+      var found = /appraise-limit-([0-9]+)/.exec(el.className);
       el.querySelectorAll('input, textarea').forEach(function (input) {
         if (found) { input.maxLength = parseInt(found[1], 10) + 1; }
       });

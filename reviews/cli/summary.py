@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from reviews.cli.options import open_workbook, workbook_option
+from reviews.store.base import Problem
 
 SHOWN = 10  # damaged files named on standard error; `appraise check` lists them all
 
@@ -25,12 +26,13 @@ SHOWN = 10  # damaged files named on standard error; `appraise check` lists them
 )
 @click.option("--rubric", help="Rubric to summarise (default: the workbook's).")
 def summary(workbook: Path, fmt: str, rubric: str | None) -> None:
-    """One row per resource: reviews, score on the rubric's scale, verdict (exit 1 when damaged
-    files or records had to be left out: they are named on standard error)."""
+    """One row per resource: reviews, score on the rubric's scale, verdict. Damaged files or
+    records left out are named on standard error; exit 1 when resources may be missing."""
     wb = open_workbook(workbook)
     frame = wb.summary(rubric)
     damage = wb.damage()
-    if damage and frame.empty and fmt == "table":
+    lost = [p for p in damage if hides_resources(p)]
+    if lost and frame.empty and fmt == "table":
         pass  # "No resources yet" would hide a damaged catalogue
     elif fmt == "csv":
         from reviews.export.tables import defuse_formulas
@@ -46,13 +48,27 @@ def summary(workbook: Path, fmt: str, rubric: str | None) -> None:
         for problem in damage[:SHOWN]:
             click.echo(f"Damaged: {problem}", err=True)
         more = f" ({len(damage) - SHOWN} more not shown)" if len(damage) > SHOWN else ""
+        what = "Error" if lost else "Warning"
         click.echo(
-            f"Error: {len(damage)} damaged file(s) or record(s) were left out of this summary"
+            f"{what}: {len(damage)} damaged file(s) or record(s) were left out of this summary"
             f"{more}; run `appraise check --workbook {workbook}` and repair them "
             "(docs/tutor-guide.md, Damaged files)",
             err=True,
         )
-        sys.exit(1)
+        if lost:  # the catalogue itself: "No resources yet" or a short list would mislead
+            sys.exit(1)
+
+
+def hides_resources(problem: Problem) -> bool:
+    """Does ``problem`` hide resources (not merely some reviews)? A resource record, the
+    catalogue shard, or a whole database file."""
+    where = str(problem.path)
+    file = Path(where.split(" [")[0]).name
+    return (
+        "[resources " in where
+        or file == "catalogue.json"
+        or (" [" not in where and file.endswith(".sqlite"))
+    )
 
 
 def summary_table(frame: Any) -> str:

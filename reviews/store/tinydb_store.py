@@ -146,6 +146,8 @@ class TransactionStorage(Storage):
 
     def contents(self) -> dict[str, Any]:
         """What the file will hold: TinyDB's tables plus the entries set aside."""
+        if not self.aside:
+            return self.data
         out = {table: dict(docs) for table, docs in self.data.items()}
         for table, key, doc in self.aside:
             docs = out.setdefault(table, {})

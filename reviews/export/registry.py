@@ -123,7 +123,9 @@ def export_to(
 def check_output_path(wb: Workbook, path: str | os.PathLike[str], overwrite: bool) -> Path:
     """``path`` as a file an export may write, or a one-line :class:`ValidationError`."""
     if not str(path).strip():
-        raise ValidationError("--output is empty: give the name of a file to write, or - ")
+        raise ValidationError(
+            "--output is empty: give the name of a file to write (- for standard output)"
+        )
     target = Path(path).expanduser()
     resolved = target.resolve()
     if resolved.is_relative_to(wb.path.resolve()):

@@ -25,9 +25,12 @@ if TYPE_CHECKING:
 def number_people(shard: Shard, names: Iterable[str]) -> None:
     """Give each name new to the people shard the next pseudonym number (in one transaction,
     which an import shares with its reviews so that both land or neither)."""
-    people = shard.all("people")
+    # Every stored record, valid or not: a hand-edited person keeps their number taken, so a
+    # newcomer never shares a pseudonym with them (reads skip invalid records otherwise).
+    people = getattr(shard, "inner", shard).all("people")
     taken = {p.get("name") for p in people}
-    number = max((p.get("number", 0) for p in people), default=0)
+    numbers = [p.get("number") for p in people]
+    number = max((n for n in numbers if isinstance(n, int)), default=0)
     for name in dict.fromkeys(names):
         if name not in taken:
             number += 1

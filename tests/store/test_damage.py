@@ -171,3 +171,19 @@ def test_a_stored_time_beyond_the_calendar_in_utc_is_skipped(room: tuple[Workboo
     assert [r.reviewer for r in Workbook.open(wb.path).reviews()] == ["learner-1"]
     found, _ = check_workbook(wb.path)
     assert any("created_at" in p and "outside the calendar" in p for p in found)
+
+
+def test_a_hand_edited_person_keeps_their_pseudonym_number_taken(
+    room: tuple[Workbook, str],
+) -> None:
+    wb, res_id = room
+    path = wb.path / "people.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    person = next(p for p in data["people"].values() if p["name"] == "learner-2")
+    person["name"] = ""  # no longer a valid record
+    path.write_text(json.dumps(data), encoding="utf-8")
+    fresh = Workbook.open(wb.path)
+    fresh.submit_review(res_id, reviewer="learner-3", scores={"overall": 3})
+    numbers = [p.number for p in Workbook.open(wb.path).people()]
+    assert len(numbers) == len(set(numbers))
+    assert max(numbers) > person["number"]

@@ -55,6 +55,7 @@ from reviews.domain.model import (
     WorkbookConfig,
     build,
     new_id,
+    new_join_code,
     now,
     problems,
     valid_models,
@@ -64,7 +65,8 @@ from reviews.domain.passphrase import hash_passphrase, verify_passphrase
 from reviews.domain.rubric import Rubric
 from reviews.domain.rubric_files import load_rubrics
 from reviews.domain.urls import infer_kind, infer_platform, normalise_url
-from reviews.store import CATALOGUE, Store, open_store
+from reviews.store import CATALOGUE, Problem, Store, open_store
+from reviews.store.validate import checked
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -97,7 +99,7 @@ class Workbook(Identity, Discussion, Moderation, Access, Assignments):
     def __init__(self, path: Path, config: WorkbookConfig, store: Store) -> None:
         self.path = path
         self.config = config
-        self.store = store
+        self.store: Store = checked(store)  # every record validated on read, any backend
         self._hub_tutors: set[str] = set()  # hub users of config.hub_tutor_group seen here
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -119,11 +121,11 @@ class Workbook(Identity, Discussion, Moderation, Access, Assignments):
         config = build(
             WorkbookConfig,
             "workbook",
+            **{"id": new_id("wb"), "join_code": new_join_code(), **settings},
             title=title,
             tutors=list(tutors),
             default_rubric=rubric,
             storage=storage,
-            **settings,
         )
         rubrics, _ = load_rubrics(root / "rubrics")
         if config.default_rubric not in rubrics:
@@ -150,6 +152,11 @@ class Workbook(Identity, Discussion, Moderation, Access, Assignments):
     def rubrics(self) -> dict[str, Rubric]:
         """Built-in rubrics plus the workbook's own ``rubrics/*.yaml`` (broken files skipped)."""
         return load_rubrics(self.path / "rubrics")[0]
+
+    def damage(self) -> list[Problem]:
+        """What reads skip: unreadable files and invalid records, with where they are (the
+        tutors' banner; ``appraise check`` reports these and more)."""
+        return checked(self.store).damage()
 
     def rubric_problems(self) -> list[str]:
         return load_rubrics(self.path / "rubrics")[1]

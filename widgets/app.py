@@ -35,14 +35,23 @@ from widgets.theme import stylesheet
 # The page's only script, a constant (no learner text). It copies the sign-in cookie the
 # kernel prepares into the browser (kernels cannot set cookies), checking its characters, and
 # scrolls to the top when a navigation button swaps the screen, so a phone does not land in
-# the middle of the next page.
+# the middle of the next page; it also caps each text field one character above its limit.
 PAGE_SCRIPT = """
 <script>
 (function () {
   if (window.appraisePageScript) { return; }
   window.appraisePageScript = true;
   var NAME = /^[A-Za-z0-9-]{1,64}$/, VALUE = /^[A-Za-z0-9_.=-]{0,512}$/;
+  function limits() {  // a field's limit + 1 as maxlength (see widgets/fields.py)
+    document.querySelectorAll('[class*="appraise-limit-"]').forEach(function (el) {
+      var found = /appraise-limit-([0-9]+)/.exec(el.className);
+      el.querySelectorAll('input, textarea').forEach(function (input) {
+        if (found) { input.maxLength = parseInt(found[1], 10) + 1; }
+      });
+    });
+  }
   function sync() {
+    limits();
     document.querySelectorAll('.appraise-remember [data-cookie]').forEach(function (el) {
       if (el.dataset.applied) { return; }
       el.dataset.applied = '1';

@@ -73,6 +73,10 @@ class TextField:
         )
         if multiline:
             self.input.rows = 4
+        # The page script (widgets/app.py) turns this class into the input's maxlength, one
+        # character above the limit: a huge paste then reaches the kernel, which says "too
+        # long", instead of exceeding the server's 10 MiB websocket message limit unheard.
+        self.input.add_class(f"appraise-limit-{limit}")
         self.label = label
         self.limit = limit
         self.required = required

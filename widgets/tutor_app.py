@@ -22,6 +22,7 @@ from widgets.app import Unavailable, open_from_environment
 from widgets.assignment_view import AssignmentView
 from widgets.audit_log import AuditLog
 from widgets.calibration_view import CalibrationView
+from widgets.damage_banner import DamageBanner
 from widgets.export_panel import ExportPanel
 from widgets.fields import close_tree
 from widgets.format import esc
@@ -63,9 +64,10 @@ class TutorApp:
         self.body = W.VBox([W.HTML("<p role='status'>Loading the workbook…</p>")])
         self.body.add_class("appraise-body")
         self.sections: dict[str, object] = {}
+        self.damage = DamageBanner(wb)  # damaged files: reads skip them, tutors are told
         self.widget = W.VBox(
             [stylesheet(), tutor_stylesheet(), self.title, self.who, self.nav,
-             self.status.widget, self.body]
+             self.damage.widget, self.status.widget, self.body]
         )  # fmt: skip
         self.widget.add_class("appraise-app")
         self.widget.add_class("appraise-tutor-app")
@@ -138,6 +140,7 @@ class TutorApp:
             self.status.error("Only the workbook's tutors can use this dashboard.")
             return
         self.status.clear()
+        self.damage.refresh()
         section = self.sections.get(name)
         if section is None:
             section = SECTIONS[name][1](self.wb, self.user)

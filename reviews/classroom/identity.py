@@ -19,6 +19,23 @@ from reviews.store.base import PEOPLE
 if TYPE_CHECKING:
     from reviews.domain.model import WorkbookConfig
     from reviews.store import Store
+    from reviews.store.base import Shard
+
+
+def number_people(shard: Shard, names: Iterable[str]) -> None:
+    """Give each name new to the people shard the next pseudonym number (in one transaction,
+    which an import shares with its reviews so that both land or neither)."""
+    # Every stored record, valid or not: a hand-edited person keeps their number taken, so a
+    # newcomer never shares a pseudonym with them (reads skip invalid records otherwise).
+    people = getattr(shard, "inner", shard).all("people")
+    taken = {p.get("name") for p in people}
+    numbers = [p.get("number") for p in people]
+    number = max((n for n in numbers if isinstance(n, int)), default=0)
+    for name in dict.fromkeys(names):
+        if name not in taken:
+            number += 1
+            person = build(Person, "person", id=new_id("per"), name=name, number=number)
+            shard.add("people", person.model_dump(mode="json"))
 
 
 class Identity:
@@ -41,14 +58,7 @@ class Identity:
         if not new:
             return
         with self.store.transaction(PEOPLE) as shard:
-            people = shard.all("people")
-            taken = {p.get("name") for p in people}
-            number = max((p.get("number", 0) for p in people), default=0)
-            for name in new:
-                if name not in taken:
-                    number += 1
-                    person = build(Person, "person", id=new_id("per"), name=name, number=number)
-                    shard.add("people", person.model_dump(mode="json"))
+            number_people(shard, new)
 
     def pseudonyms(self) -> dict[str, str]:
         """Every contributor's display name: ``Reviewer N`` for learners, ``Tutor <name>``."""

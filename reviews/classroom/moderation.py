@@ -72,7 +72,16 @@ class Moderation:
         """Append one event to the audit log (in the actor's own shard; never rewritten).
         ``via`` is how the actor was identified; by default what this workbook object was
         told at sign-in (:meth:`identified`), else :attr:`acting_via`."""
-        event = build(
+        event = self.audit_event(action, target_id, actor, reason, via)
+        self.append("events", event, event.actor)
+        return event
+
+    def audit_event(
+        self, action: str, target_id: str, actor: str, reason: str, via: str | None = None
+    ) -> ModerationEvent:
+        """The event :meth:`log_event` would append, not yet stored (for writes that must land
+        together with it, such as an import)."""
+        return build(
             ModerationEvent,
             "event",
             id=new_id("evt"),
@@ -82,8 +91,6 @@ class Moderation:
             reason=reason,
             via=via or self.identified_by(actor) or self.acting_via,
         )
-        self.append("events", event, event.actor)
-        return event
 
     def identified(self, name: str, how: str) -> None:
         """Remember how ``name`` was identified in this process (one dashboard, one person),

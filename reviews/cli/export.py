@@ -56,9 +56,9 @@ def progress_printer() -> tuple[ProgressCallback, list[str]]:
     "--output",
     "-o",
     required=True,
-    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-    help="File to write ('-' for standard output).",
+    help="File to write ('-' for standard output); never inside the workbook folder.",
 )
+@click.option("--force", is_flag=True, help="Replace the output file if it already exists.")
 @click.option(
     "--table",
     type=click.Choice(list(TABLES)),
@@ -81,7 +81,8 @@ def progress_printer() -> tuple[ProgressCallback, list[str]]:
 def export_command(
     workbook: Path,
     fmt: str,
-    output: Path,
+    output: str,
+    force: bool,
     table: str,
     include_identities: bool,
     rubric: str | None,
@@ -95,14 +96,14 @@ def export_command(
     wb = Workbook.open(workbook)
     admin = Administrator(actor or default_actor())
     show, _ = progress_printer()
-    if str(output) == "-":
+    if output == "-":
         data = export(wb, fmt, table=table, include_identities=include_identities, actor=admin,
                       rubric=rubric, progress=show, destination="standard output")  # fmt: skip
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
     written = export_to(wb, fmt, output, table=table, include_identities=include_identities,
-                        actor=admin, rubric=rubric, progress=show)  # fmt: skip
+                        actor=admin, rubric=rubric, progress=show, overwrite=force)  # fmt: skip
     what = f"the {table} table" if not FORMATS[fmt].all_tables else fmt
     names = " with real names (logged)" if include_identities else ""
     click.echo(f"Wrote {what}{names} to {written}", err=True)

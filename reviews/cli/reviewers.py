@@ -42,7 +42,10 @@ def reviewers(workbook: Path, fmt: str, rubric: str | None, names: bool, actor: 
     wb = Workbook.open(workbook)
     frame = wb.reviewer_stats(actor=actor, rubric=rubric, identities=names)
     if fmt == "csv":
-        click.echo(frame.to_csv(index=False), nl=False)
+        from reviews.export.tables import defuse_formulas
+
+        # a learner's "=HYPERLINK(…)" must not run in the spreadsheet this is piped into
+        click.echo(defuse_formulas(frame).to_csv(index=False), nl=False)
     elif fmt == "json":
         records = json.loads(frame.to_json(orient="records", force_ascii=False))
         click.echo(json.dumps(records, indent=2, ensure_ascii=False))

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
 from reviews.cli.options import open_workbook, workbook_option
+from reviews.store.base import Problem
+
+SHOWN = 10  # damaged files named on standard error; `appraise check` lists them all
 
 
 @click.command(epilog="Example:  appraise summary --workbook cardio/ --format csv > summary.csv")
@@ -22,15 +26,49 @@ from reviews.cli.options import open_workbook, workbook_option
 )
 @click.option("--rubric", help="Rubric to summarise (default: the workbook's).")
 def summary(workbook: Path, fmt: str, rubric: str | None) -> None:
-    """One row per resource: reviews, score on the rubric's scale, verdict."""
-    frame = open_workbook(workbook).summary(rubric)
-    if fmt == "csv":
-        click.echo(frame.to_csv(index=False), nl=False)
+    """One row per resource: reviews, score on the rubric's scale, verdict. Damaged files or
+    records left out are named on standard error; exit 1 when resources may be missing."""
+    wb = open_workbook(workbook)
+    frame = wb.summary(rubric)
+    damage = wb.damage()
+    lost = [p for p in damage if hides_resources(p)]
+    if lost and frame.empty and fmt == "table":
+        pass  # "No resources yet" would hide a damaged catalogue
+    elif fmt == "csv":
+        from reviews.export.tables import defuse_formulas
+
+        # a learner's "=HYPERLINK(…)" must not run in the spreadsheet this is piped into
+        click.echo(defuse_formulas(frame).to_csv(index=False), nl=False)
     elif fmt == "json":
         records = json.loads(frame.to_json(orient="records", force_ascii=False))
         click.echo(json.dumps(records, indent=2, ensure_ascii=False))
     else:
         click.echo(summary_table(frame))
+    if damage:
+        for problem in damage[:SHOWN]:
+            click.echo(f"Damaged: {problem}", err=True)
+        more = f" ({len(damage) - SHOWN} more not shown)" if len(damage) > SHOWN else ""
+        what = "Error" if lost else "Warning"
+        click.echo(
+            f"{what}: {len(damage)} damaged file(s) or record(s) were left out of this summary"
+            f"{more}; run `appraise check --workbook {workbook}` and repair them "
+            "(docs/tutor-guide.md, Damaged files)",
+            err=True,
+        )
+        if lost:  # the catalogue itself: "No resources yet" or a short list would mislead
+            sys.exit(1)
+
+
+def hides_resources(problem: Problem) -> bool:
+    """Does ``problem`` hide resources (not merely some reviews)? A resource record, the
+    catalogue shard, or a whole database file."""
+    where = str(problem.path)
+    file = Path(where.split(" [")[0]).name
+    return (
+        "[resources " in where
+        or file == "catalogue.json"
+        or (" [" not in where and file.endswith(".sqlite"))
+    )
 
 
 def summary_table(frame: Any) -> str:

@@ -126,7 +126,10 @@ def _clean_person(value: str) -> str:
 
 
 def _utc(value: datetime) -> datetime:
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+05:00 is before the first moment in UTC
+        raise ValueError("is outside the calendar once converted to UTC") from None
 
 
 def _label(value: str) -> str:
@@ -159,13 +162,15 @@ class WorkbookConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     schema_version: Literal[1] = SCHEMA_VERSION
-    id: str = Field(default_factory=lambda: new_id("wb"))
+    # Written once by `appraise init`, never defaulted when read: a process inventing its own
+    # id or join code would disagree with every other process serving the class.
+    id: str = Field(min_length=1, max_length=64)
     title: Title
     default_rubric: str = "stars"
     tutors: list[Name] = Field(default_factory=list)
     # Under `appraise serve --hub`, members of this JupyterHub group are tutors too.
     hub_tutor_group: str | None = Field(default=None, min_length=1, max_length=255)
-    join_code: str = Field(default_factory=new_join_code, min_length=4, max_length=32)
+    join_code: str = Field(min_length=4, max_length=32)
     min_reviewers: int | None = Field(default=None, ge=1, le=100)
     hide_reviews_until_submitted: bool = False
     storage: Literal["tinydb", "sqlite"] = "tinydb"

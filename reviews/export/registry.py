@@ -89,9 +89,15 @@ def export_to(
     actor: Actor | None = None,
     rubric: str | None = None,
     progress: ProgressCallback | None = None,
+    overwrite: bool = False,
 ) -> Path:
-    """Write the export to ``path`` atomically (a reader never sees half a file)."""
-    target = Path(path)
+    """Write the export to ``path`` atomically (a reader never sees half a file).
+
+    Refused before anything is computed or logged: a path inside the workbook's folder (after
+    resolving symbolic links: an export must never replace a workbook file), an existing file
+    unless ``overwrite``, an empty name or a folder.
+    """
+    target = check_output_path(wb, path, overwrite)
     data = export(
         wb,
         fmt,
@@ -111,6 +117,30 @@ def export_to(
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
+    return target
+
+
+def check_output_path(wb: Workbook, path: str | os.PathLike[str], overwrite: bool) -> Path:
+    """``path`` as a file an export may write, or a one-line :class:`ValidationError`."""
+    if not str(path).strip():
+        raise ValidationError(
+            "--output is empty: give the name of a file to write (- for standard output)"
+        )
+    target = Path(path).expanduser()
+    resolved = target.resolve()
+    if resolved.is_relative_to(wb.path.resolve()):
+        raise ValidationError(
+            f"--output {target} is inside the workbook folder {wb.path}: an export must never "
+            "replace a workbook file; write it somewhere else"
+        )
+    if resolved.is_dir():
+        raise ValidationError(f"--output {target} is a folder: give the name of a file in it")
+    if not resolved.parent.is_dir():
+        raise ValidationError(f"--output {target}: the folder {target.parent} does not exist")
+    if resolved.exists() and not overwrite:
+        raise ValidationError(
+            f"--output {target} already exists; choose another name, or add --force to replace it"
+        )
     return target
 
 

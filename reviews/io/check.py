@@ -9,32 +9,13 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import pydantic
+import yaml
 
 from reviews.domain.errors import AppraiseError
-from reviews.domain.model import (
-    Assignment,
-    Comment,
-    Correction,
-    ModerationEvent,
-    Person,
-    Resource,
-    Review,
-    Vote,
-    problems,
-)
-from reviews.workbook import Workbook
-
-MODELS: dict[str, type[pydantic.BaseModel]] = {
-    "resources": Resource,
-    "people": Person,
-    "reviews": Review,
-    "corrections": Correction,
-    "votes": Vote,
-    "comments": Comment,
-    "events": ModerationEvent,
-    "assignments": Assignment,
-}
+from reviews.domain.rubric_files import load_rubrics
+from reviews.store import BACKENDS, Store, open_store
+from reviews.store.validate import MODELS, checked, record_problem
+from reviews.workbook import CONFIG_FILE, Workbook
 
 # kind -> (field that refers to another record, kinds it may refer to)
 REFERENCES = {
@@ -47,28 +28,36 @@ REFERENCES = {
 
 
 def check_workbook(path: Path) -> tuple[list[str], dict[str, int]]:
-    """(problems, number of valid records per kind) for the workbook at ``path``."""
+    """(problems, number of valid records per kind) for the workbook at ``path``.
+
+    Every problem is listed, never only the first: a damaged ``workbook.yaml`` is reported
+    and the records are still checked (in the backend the file names, else the default).
+    """
+    found: list[str] = []
     try:
         wb = Workbook.open(path)
     except AppraiseError as exc:
-        return [str(exc)], {}
-    found = [str(p) for p in wb.store.problems()]
-    found += [f"{path / 'rubrics'}/{p}" for p in wb.rubric_problems()]
-    rubrics = wb.rubrics()
-    if wb.config.default_rubric not in rubrics:
-        found.append(f"{path / 'workbook.yaml'}: default_rubric {wb.config.default_rubric!r} "
-                     "is not a rubric of this workbook")  # fmt: skip
+        found.append(str(exc))
+        if not (path / CONFIG_FILE).is_file():
+            return found, {}
+        store: Store = checked(open_store(path, _storage_named_in(path)))
+        rubrics, broken = load_rubrics(path / "rubrics")
+    else:
+        store, (rubrics, broken) = wb.store, load_rubrics(path / "rubrics")
+        if wb.config.default_rubric not in rubrics:
+            found.append(f"{path / CONFIG_FILE}: default_rubric {wb.config.default_rubric!r} "
+                         "is not a rubric of this workbook")  # fmt: skip
+    found += [str(p) for p in store.problems()]
+    found += [f"{path / 'rubrics'}/{p}" for p in broken]
     valid: dict[str, list[tuple[str, Any]]] = {kind: [] for kind in MODELS}
-    for where, kind, doc in wb.store.scan():
-        model = MODELS.get(kind)
-        if model is None:
+    for where, kind, doc in store.scan():
+        if kind not in MODELS:
             continue
-        try:
-            valid[kind].append((where, model.model_validate(doc)))
-        except pydantic.ValidationError as exc:
-            found.append(f"{where}: " + "; ".join(problems(exc)))
-        except AppraiseError as exc:
-            found.append(f"{where}: {exc}")
+        problem = record_problem(kind, doc)
+        if problem is None:
+            valid[kind].append((where, MODELS[kind].model_validate(doc)))
+        else:
+            found.append(f"{where}: {problem}")
     ids = {kind: {record.id for _, record in records} for kind, records in valid.items()}
     for kind, (field, targets) in REFERENCES.items():
         known = set().union(*(ids[t] for t in targets))
@@ -86,3 +75,13 @@ def check_workbook(path: Path) -> tuple[list[str], dict[str, int]]:
             found.append(f"{where}: {exc}")
     counts = Counter({kind: len(records) for kind, records in valid.items()})
     return found, dict(counts)
+
+
+def _storage_named_in(path: Path) -> str:
+    """The backend a damaged ``workbook.yaml`` still names, else the default one."""
+    try:
+        raw = yaml.safe_load((path / CONFIG_FILE).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return "tinydb"
+    storage = raw.get("storage") if isinstance(raw, dict) else None
+    return storage if storage in BACKENDS else "tinydb"

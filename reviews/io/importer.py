@@ -1,8 +1,10 @@
 """Bring resources and reviews in from CSV files (a class's paper or web-form ratings).
 
 All or nothing: every row is validated before anything is written, and every bad row is
-reported with its line number (the header is line 1) and the reason. With ``skip_invalid``
-the valid rows are imported and the rest reported.
+reported with its line number (the header is line 1) and the reason. The writes (reviews,
+resources added with them, pseudonyms, the audit event) are then committed together: a full
+disk or a damaged shard leaves the workbook as it was (see :mod:`reviews.store.staged`).
+With ``skip_invalid`` the valid rows are imported and the rest reported.
 """
 
 from __future__ import annotations
@@ -10,16 +12,18 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from reviews.classroom.identity import number_people
 from reviews.domain.errors import AppraiseError, ImportRowsError, StorageError, ValidationError
 from reviews.domain.model import LIMITS, Resource, Review, build, new_id
 from reviews.domain.urls import infer_kind, infer_platform, normalise_url
-from reviews.store import CATALOGUE
+from reviews.store import CATALOGUE, staged
+from reviews.store.base import PEOPLE, Shard
 from reviews.workbook import Workbook, revise
 
 RESOURCE_COLUMNS = ("url", "title")
@@ -149,13 +153,14 @@ def import_resources(
     rows = read_rows(path, RESOURCE_COLUMNS, RESOURCE_OPTIONAL)
     good, bad = _validate_rows(rows, parse, skip_invalid)
     report = ImportReport(problems=bad)
-    with wb.store.transaction(CATALOGUE) as shard:
-        known = {d.get("url") for d in shard.all("resources")}
+    with staged.transactions(wb.store, [CATALOGUE, added_by]) as shards:
+        known = {d.get("url") for d in shards[CATALOGUE].all("resources")}
         new = [r.model_dump(mode="json") for r in good if r.url not in known]
-        shard.put_many("resources", new)
+        shards[CATALOGUE].put_many("resources", new)
+        if new:
+            reason = f"{len(new)} resources from {path.name}"
+            shards[added_by].add("events", _event(wb, added_by, wb.config.id, reason))
     report.imported, report.already_there = len(new), len(good) - len(new)
-    if new:
-        wb.log_event("import", wb.config.id, added_by, f"{len(new)} resources from {path.name}")
     return report
 
 
@@ -231,45 +236,47 @@ def import_reviews(
     by_reviewer: dict[str, list[Review]] = defaultdict(list)
     for review in good:
         by_reviewer[review.reviewer].append(review)
-    _check_shards(wb, [CATALOGUE] if added else [], by_reviewer)
-    if added:
-        with wb.store.transaction(CATALOGUE) as shard:
-            shard.put_many("resources", added)
-    for reviewer, batch in by_reviewer.items():
-        with wb.store.transaction(reviewer) as shard:
-            live = {
-                (d["resource_id"], d["rubric"]): d
-                for d in shard.all("reviews")
-                if d.get("deleted_at") is None
-            }
-            docs = []
-            for review in batch:
-                old = live.get((review.resource_id, review.rubric))
-                if old is not None:
-                    review = revise(Review.model_validate(old), review)
-                docs.append(review.model_dump(mode="json"))
-            shard.put_many("reviews", docs)
+    names = [*([CATALOGUE] if added else []), *by_reviewer, *([PEOPLE, actor] if good else [])]
+    try:
+        with staged.transactions(wb.store, names) as shards:
+            if added:
+                shards[CATALOGUE].put_many("resources", added)
+            for reviewer, batch in by_reviewer.items():
+                _merge_reviews(shards[reviewer], batch)
+            if good:
+                number_people(shards[PEOPLE], by_reviewer)
+                event = _event(wb, actor, wb.config.id, f"{len(good)} reviews from {path.name}")
+                shards[actor].add("events", event)
+    except AppraiseError:
+        raise
+    except ValueError as exc:  # e.g. a damaged JSON document in a database row
+        raise StorageError(
+            f"a shard this import writes is damaged ({exc}); nothing was imported: "
+            "run `appraise check` and repair it"
+        ) from None
     report.imported, report.added_resources = len(good), len(added)
-    wb.register(by_reviewer)
-    if good:
-        wb.log_event("import", wb.config.id, actor, f"{len(good)} reviews from {path.name}")
     return report
 
 
-def _check_shards(wb: Workbook, *groups: Iterable[str]) -> None:
-    """Read every shard an import will write before writing any, so that one damaged shard
-    stops the whole import instead of leaving it half done."""
-    for name in (name for group in groups for name in group):
-        with wb.store.transaction(name) as shard:
-            try:
-                shard.all("resources" if name == CATALOGUE else "reviews")
-            except AppraiseError:
-                raise
-            except ValueError as exc:  # e.g. a damaged JSON document in a database row
-                raise StorageError(
-                    f"the records of {name!r} are damaged ({exc}); nothing was imported: "
-                    "run `appraise check` and repair them"
-                ) from None
+def _merge_reviews(shard: Shard, batch: list[Review]) -> None:
+    """Store a reviewer's imported reviews; one replacing a live review keeps it as a revision."""
+    live = {
+        (d["resource_id"], d["rubric"]): d
+        for d in shard.all("reviews")
+        if d.get("deleted_at") is None
+    }
+    docs = []
+    for review in batch:
+        old = live.get((review.resource_id, review.rubric))
+        if old is not None:
+            review = revise(Review.model_validate(old), review)
+        docs.append(review.model_dump(mode="json"))
+    shard.put_many("reviews", docs)
+
+
+def _event(wb: Workbook, actor: str, target: str, reason: str) -> dict[str, Any]:
+    """The audit event of an import, stored with the import's other writes."""
+    return wb.audit_event("import", target, actor, reason).model_dump(mode="json")
 
 
 def _url_title(url: str) -> str:
@@ -301,4 +308,11 @@ def _when(text: str) -> datetime | None:
         raise ValidationError(
             f"created_at {text[:40]!r} is not a date-time like 2026-03-01T09:30:00Z"
         ) from None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)  # naive times are UTC
+    value = value if value.tzinfo else value.replace(tzinfo=UTC)  # naive times are UTC
+    try:
+        return value.astimezone(UTC)  # stored in UTC: the calendar must hold it there too
+    except OverflowError:
+        raise ValidationError(
+            f"created_at {text[:40]!r} is outside the calendar once converted to UTC; "
+            "check the year"
+        ) from None

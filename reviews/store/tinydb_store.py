@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,46 +39,102 @@ LOCK_TIMEOUT_S = 30.0
 RACY_NS = 100_000_000  # 0.1 s: far above ext4's timestamp granularity
 
 
+BAD_KEY = (
+    "the key of this record is not a number; give it a number no other record of the table "
+    "has (the record is skipped until then)"
+)
+
+
 def read_json(path: Path) -> dict[str, Any]:
-    """A shard file's contents; a missing file is an empty shard, a damaged one an error."""
+    """A shard file's contents; a missing file is an empty shard, a damaged one an error.
+
+    Anything but a regular file (a directory, a FIFO that would block the reader forever) and
+    a file that cannot be read (permissions, I/O error) is damaged too: reported, never fatal.
+    """
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise DamagedFile(path, "not a regular file (a folder or device in its place)")
         data = orjson.loads(path.read_bytes())
     except FileNotFoundError:
         return {}
     except orjson.JSONDecodeError as exc:
         raise DamagedFile(path, f"not valid JSON: {exc}") from None
+    except OSError as exc:
+        raise DamagedFile(path, f"cannot be read: {exc.strerror or exc}") from None
     if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
         raise DamagedFile(path, "not a TinyDB file (expected a mapping of tables of documents)")
     return data
 
 
-def write_atomic(path: Path, data: dict[str, Any]) -> None:
-    """Write ``data`` to ``path`` so that a crash leaves the old or the new file, never half.
+def misfiled(data: dict[str, Any]) -> list[tuple[str, str, Any]]:
+    """(table, key, value) of every entry TinyDB cannot hold: a key that is not a number, or
+    a value that is not a JSON object. Reads skip them; writes keep them as they are."""
+    return [
+        (table, key, doc)
+        for table, docs in data.items()
+        for key, doc in docs.items()
+        if not (key.isascii() and key.isdigit()) or not isinstance(doc, dict)
+    ]
 
-    Called only by the holder of the shard's lock, so one temporary name per shard is enough:
-    a temporary file left by a killed writer is simply overwritten by the next one.
+
+def _without(data: dict[str, Any], entries: list[tuple[str, str, Any]]) -> dict[str, Any]:
+    out = {table: dict(docs) for table, docs in data.items()}
+    for table, key, _ in entries:
+        del out[table][key]
+    return out
+
+
+def stage(path: Path, data: dict[str, Any]) -> Path:
+    """Write ``data`` beside ``path`` in a temporary file, fsynced; nothing is replaced yet.
+
+    A failed write (a full disk) removes the temporary file and raises :class:`StorageError`:
+    the shard itself is untouched. Called only by the holder of the shard's lock, so one
+    temporary name per shard is enough.
     """
     tmp = path.with_name(f".{path.name}.tmp")
     # orjson: encoding and decoding the shard was two thirds of a submission with json
     encoded = orjson.dumps(data)
-    with open(tmp, "wb") as fh:
-        fh.write(encoded)
-        fh.flush()
-        os.fsync(fh.fileno())
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(encoded)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise StorageError(
+            f"{path.name} could not be saved ({exc.strerror or exc}); nothing was changed"
+        ) from None
+    return tmp
+
+
+def publish(tmp: Path, path: Path) -> None:
+    """Atomically put a staged file in place of ``path`` and make the rename durable."""
     os.replace(tmp, path)
     dir_fd = os.open(path.parent, os.O_RDONLY)
     try:
-        os.fsync(dir_fd)  # make the rename itself durable
+        os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
 
 
+def write_atomic(path: Path, data: dict[str, Any]) -> None:
+    """Write ``data`` to ``path`` so that a crash leaves the old or the new file, never half."""
+    publish(stage(path, data), path)
+
+
 class TransactionStorage(Storage):
-    """TinyDB storage holding one shard in memory for the length of a locked transaction."""
+    """TinyDB storage holding one shard in memory for the length of a locked transaction.
+
+    Entries TinyDB cannot hold (see :func:`misfiled`) are set aside while it works and put
+    back, unchanged, when the shard is written: a hand-edited key never stops its author's
+    writes, and nothing in the file is lost.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.data = read_json(path)
+        raw = read_json(path)
+        self.aside = misfiled(raw)
+        self.data = _without(raw, self.aside) if self.aside else raw
         self.dirty = False
 
     def read(self) -> dict[str, Any]:
@@ -87,9 +144,26 @@ class TransactionStorage(Storage):
         self.data = data
         self.dirty = True
 
+    def contents(self) -> dict[str, Any]:
+        """What the file will hold: TinyDB's tables plus the entries set aside."""
+        if not self.aside:
+            return self.data
+        out = {table: dict(docs) for table, docs in self.data.items()}
+        for table, key, doc in self.aside:
+            docs = out.setdefault(table, {})
+            if key in docs:  # TinyDB reused the number of a non-object entry: renumber it
+                key = str(max((int(k) for k in docs if k.isdigit()), default=0) + 1)
+            docs[key] = doc
+        return out
+
+    def staged(self) -> Path | None:
+        """The new contents in a temporary file (None when nothing changed)."""
+        return stage(self.path, self.contents()) if self.dirty else None
+
     def commit(self) -> None:
-        if self.dirty:
-            write_atomic(self.path, self.data)
+        tmp = self.staged()
+        if tmp is not None:
+            publish(tmp, self.path)
             self.dirty = False
 
 
@@ -149,6 +223,7 @@ class TinyDBStore(Store):
         self.contrib.mkdir(parents=True, exist_ok=True)
         self._cache: dict[Path, tuple[tuple[int, int, int], dict[str, Any]]] = {}
         self._read_problems: dict[Path, str] = {}
+        self._bad_keys: dict[Path, list[tuple[str, str]]] = {}
         self._index: tuple[dict[str, Any], dict[str, Doc]] | None = None
 
     def path_for(self, shard: str) -> Path:
@@ -158,9 +233,7 @@ class TinyDBStore(Store):
             return self.root / "people.json"
         return self.contrib / shard_file_name(shard)
 
-    @contextmanager
-    def transaction(self, shard: str) -> Iterator[Shard]:
-        path = self.path_for(shard)
+    def _lock(self, path: Path) -> FileLock:
         lock = FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT_S)
         try:
             lock.acquire()
@@ -168,21 +241,49 @@ class TinyDBStore(Store):
             raise StorageError(
                 f"{path.name} is busy (locked for over {LOCK_TIMEOUT_S:.0f} s); try again"
             ) from None
-        try:
-            storage: TransactionStorage | None = None
+        return lock
 
+    @contextmanager
+    def transaction(self, shard: str) -> Iterator[Shard]:
+        with self.transactions([shard]) as shards:
+            yield shards[shard]
+
+    @contextmanager
+    def transactions(self, shards: list[str]) -> Iterator[dict[str, Shard]]:
+        """Lock the shards, then write every changed one to a temporary file and rename them
+        only once all are written: a full disk or any error leaves every shard as it was."""
+        paths = {name: self.path_for(name) for name in sorted(set(shards))}
+        locks: list[FileLock] = []
+        storages: list[TransactionStorage] = []
+
+        def storage_for(path: Path) -> Any:
             def make_storage(*_: Any, **__: Any) -> TransactionStorage:
-                nonlocal storage
-                storage = TransactionStorage(path)
-                return storage
+                storages.append(TransactionStorage(path))
+                return storages[-1]
 
-            db = TinyDB(storage=make_storage)
-            yield TinyShard(db)
-            assert storage is not None
-            storage.commit()
+            return make_storage
+
+        try:
+            for path in sorted(paths.values()):
+                locks.append(self._lock(path))
+            yield {name: TinyShard(TinyDB(storage=storage_for(p))) for name, p in paths.items()}
+            staged: list[tuple[Path, Path]] = []
+            try:
+                for storage in storages:
+                    tmp = storage.staged()
+                    if tmp is not None:
+                        staged.append((tmp, storage.path))
+            except BaseException:
+                for tmp, _ in staged:
+                    tmp.unlink(missing_ok=True)
+                raise
+            for tmp, path in staged:
+                publish(tmp, path)
         finally:
-            self._cache.pop(path, None)  # this process's own write is never served stale
-            lock.release()
+            for path in paths.values():
+                self._cache.pop(path, None)  # this process's own write is never served stale
+            for lock in reversed(locks):
+                lock.release()
 
     def shard_paths(self) -> list[Path]:
         return [self.catalogue, self.path_for(PEOPLE), *self.contribution_paths()]
@@ -201,6 +302,10 @@ class TinyDBStore(Store):
             st = path.stat()
         except FileNotFoundError:
             self._cache.pop(path, None)
+            self._read_problems.pop(path, None)
+            return None
+        except OSError as exc:
+            self._read_problems[path] = f"cannot be read: {exc.strerror or exc}"
             return None
         key = (st.st_ino, st.st_mtime_ns, st.st_size)
         cached = self._cache.get(path)
@@ -216,6 +321,12 @@ class TinyDBStore(Store):
             self._cache.pop(path, None)
             return None
         self._read_problems.pop(path, None)
+        keys = [(t, k, d) for t, k, d in misfiled(data) if not (k.isascii() and k.isdigit())]
+        if keys:  # a record under a hand-edited key: skipped, and reported by problems()
+            data = _without(data, keys)
+            self._bad_keys[path] = [(t, k) for t, k, _ in keys]
+        else:
+            self._bad_keys.pop(path, None)
         self._cache[path] = (key, data)
         return data
 
@@ -255,12 +366,16 @@ class TinyDBStore(Store):
             if path in self._read_problems:
                 found.append(Problem(str(path), self._read_problems[path]))
                 continue
+            for table, key in self._bad_keys.get(path, []):
+                found.append(Problem(f"{path} [{table} {key}]", BAD_KEY))
             for table, docs in (data or {}).items():
                 if table not in KINDS:
                     found.append(Problem(str(path), f"unknown table {table!r}"))
                     continue
                 for doc_id, doc in docs.items():
-                    rid = doc.get("id") if isinstance(doc, dict) else None
+                    if not isinstance(doc, dict):
+                        continue  # reported, with the record, by reviews.store.validate
+                    rid = doc.get("id")
                     if not isinstance(rid, str):
                         found.append(Problem(str(path), f"{table} document {doc_id} has no id"))
                     elif rid in seen:

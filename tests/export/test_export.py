@@ -294,7 +294,7 @@ def test_cli_prints_progress_only_for_slow_exports(
     quiet = run(*args)
     assert "%" not in quiet.stderr
     monkeypatch.setattr(export_cli, "PROGRESS_AFTER_S", 0.0)
-    chatty = run(*args)
+    chatty = run(*args, "--force")  # the same file again: replacing it is asked for
     lines = [line for line in chatty.stderr.splitlines() if "%" in line]
     assert lines[0].strip().startswith("0%") and lines[-1].startswith("100%")
     assert "building the participation table" in chatty.stderr

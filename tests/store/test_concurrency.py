@@ -360,7 +360,7 @@ def test_a_submission_does_not_rewrite_other_learners_files(tmp_path: Path) -> N
     ids = add_resources(wb, tmp_path, 3)
     wb.submit_review(ids[0], "learner-a", {"overall": 3})
     wb.submit_review(ids[0], "learner-b", {"overall": 4})
-    assert isinstance(wb.store, TinyDBStore)
+    assert isinstance(wb.store.inner, TinyDBStore)  # type: ignore[attr-defined]
     a_file, b_file = wb.store.path_for("learner-a"), wb.store.path_for("learner-b")
     catalogue = wb.store.path_for(CATALOGUE)
 

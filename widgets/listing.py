@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from reviews.domain.model import FLAGS
 from reviews.domain.rubric import RESERVED_VERDICTS
+from reviews.domain.search import SearchIndex, Synonyms, load_abbreviations
 from widgets.format import number
 
 if TYPE_CHECKING:
@@ -57,7 +58,9 @@ class Listing:
         self.user = user
         self.rubric = wb.rubric()
         self._agreement: dict[str, tuple[float, str]] | None = None
+        self.synonyms = Synonyms(load_abbreviations(wb.path)[0])
         self.frame: pd.DataFrame = self._build()
+        self.index = SearchIndex.build(self.frame["haystack"].tolist(), self.synonyms)
 
     def refresh(self, user: str | None = None) -> None:
         """Re-read the workbook (cheap for files that did not change) and rebuild the table."""
@@ -65,6 +68,7 @@ class Listing:
             self.user = user
         self._agreement = None
         self.frame = self._build()
+        self.index = SearchIndex.build(self.frame["haystack"].tolist(), self.synonyms)
 
     def agreement(self) -> dict[str, tuple[float, str]]:
         """Krippendorff's alpha per rubric item, (alpha, interpretation), when the workbook
@@ -165,8 +169,8 @@ class Listing:
         """The rows matching ``q``, in the order it asks for."""
         frame = self.frame
         mask = frame["id"].notna()
-        for word in q.text.lower().split():
-            mask &= frame["haystack"].str.contains(word, regex=False)
+        if q.text.strip():  # abbreviations and typos forgiven: see reviews/domain/search.py
+            mask &= self.index.match(q.text)
         if q.kind:
             mask &= frame["kind"] == q.kind
         if q.topic:

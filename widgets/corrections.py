@@ -177,16 +177,29 @@ class CorrectionList:
         self.user = user
         self.on_changed = on_changed
         self.resource_id = ""
+        self.hidden = False
         self.cards: list[CorrectionCard] = []
         self.heading = W.HTML()
         self.list = W.VBox()
         self.widget = W.VBox([self.heading, self.list])
         self.widget.add_class("appraise-corrections")
 
-    def show(self, resource_id: str) -> None:
-        """(Re)build the list for ``resource_id`` from the workbook as it is now."""
+    def show(self, resource_id: str, hidden: bool = False) -> None:
+        """(Re)build the list for ``resource_id`` from the workbook as it is now; only their
+        number while ``hidden`` (blind until I review: reviews/classroom/blind.py)."""
         self.resource_id = resource_id
+        self.hidden = hidden
         corrections = self.wb.corrections(resource_id=resource_id)
+        if hidden:
+            for gone in self.cards:
+                close_tree(gone.widget)
+            self.cards = []
+            self.list.children = []
+            self.heading.value = (
+                f"<h3>Corrections ({len(corrections)})</h3><p>Hidden until you submit your "
+                "own review, so that you judge the resource for yourself first.</p>"
+            )
+            return
         state = self.wb.moderation()
         rows = support(self.wb, resource_id, corrections, state)
         by_id = {c.id: c for c in corrections}
@@ -213,7 +226,7 @@ class CorrectionList:
         self.list.children = [card.widget for card in self.cards]
 
     def _voted(self) -> None:
-        self.show(self.resource_id)
+        self.show(self.resource_id, self.hidden)
         self.on_changed()
 
     def card(self, correction_id: str) -> CorrectionCard:

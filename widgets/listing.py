@@ -111,7 +111,9 @@ class Listing:
         order = {r.id: i for i, r in enumerate(wb.resources())}
 
         frame["mine"] = ids.isin(mine)
-        frame["scores_hidden"] = wb.config.hide_reviews_until_submitted & ~frame["mine"]
+        # Blind until you rate (reviews/classroom/blind.py): tutors and revealers see all.
+        seen = mine | (wb.revealed(self.user) if self.user else set())
+        frame["scores_hidden"] = wb.blind_for(self.user) & ~ids.isin(seen)
         frame["added"] = ids.map(order).fillna(-1).astype(int)
         frame["flag_counts"] = ids.map(lambda i: dict(flags.get(i, {})))
         if "n_corrections" not in frame.columns:

@@ -51,6 +51,11 @@ class ResourcePage:
         self.header.add_class("appraise-resource-header")
         self.preview = Preview()
         self.card = SummaryCard(wb, listing)
+        # Blind until you rate: the way to see the class's view without reviewing (recorded).
+        self.reveal = W.Button(description="Show me without reviewing")
+        self.reveal.add_class("appraise-reveal")
+        self.reveal.on_click(guard(self._on_reveal))
+        self._hidden: bool | None = None
         self.review_form = ReviewForm(wb, user, self._review_saved)
         self.correction_form = CorrectionForm(wb, user, self._correction_saved)
         self.corrections = CorrectionList(wb, user, self._changed)
@@ -73,6 +78,7 @@ class ResourcePage:
                 self.header,
                 self.preview.widget,
                 self.card.widget,
+                self.reveal,
                 actions,
                 self.review_form.widget,
                 self.correction_form.widget,
@@ -110,8 +116,8 @@ class ResourcePage:
         self.correction_toggle.value = False
         self._toggle_review({"new": False})
         self._toggle_correction({"new": False})
+        self._hidden = None
         self._redraw()
-        self.corrections.show(resource_id)
         self.discussion.show(resource_id)
         self.share.value = (
             f"<p class='appraise-hint'><a href='?resource={esc(resource_id)}'>Link to this "
@@ -121,6 +127,11 @@ class ResourcePage:
     def _redraw(self) -> None:
         self.card.show(self.resource_id)
         self.reviews.show(self.resource_id)
+        hidden = bool((self.listing.row(self.resource_id) or {}).get("scores_hidden"))
+        self.reveal.layout.display = None if hidden else "none"
+        if hidden != self._hidden:  # the corrections follow when my review unblinds them
+            self._hidden = hidden
+            self.corrections.show(self.resource_id, hidden=hidden)
         self.review_toggle.description = (
             "Edit my review" if self.review_form.editing else "Review this resource"
         )
@@ -133,6 +144,14 @@ class ResourcePage:
     def _toggle_correction(self, change: dict[str, Any]) -> None:
         self.correction_form.widget.layout.display = None if change["new"] else "none"
 
+    def _on_reveal(self, _: W.Button) -> None:
+        self.wb.reveal(self.resource_id, self.user)
+        self._changed()
+        self.status.info(
+            "Here is what the class thinks. Your review of this resource will not count "
+            "towards your calibration, since you saw the class's view first."
+        )
+
     def _changed(self) -> None:
         self.listing.refresh()
         self._redraw()
@@ -142,4 +161,4 @@ class ResourcePage:
 
     def _correction_saved(self, _: Correction) -> None:
         self._changed()
-        self.corrections.show(self.resource_id)
+        self.corrections.show(self.resource_id, hidden=bool(self._hidden))

@@ -74,8 +74,10 @@ class SummaryCard:
         if row.get("scores_hidden"):
             parts.append(
                 "<p class='appraise-hidden-note'>Submit your own review to see the class's "
-                "score, verdict and reviews. Your tutor set this so that you judge it for "
-                "yourself first.</p>"
+                "score, verdict, reviews and corrections: your tutor set this so that you "
+                "judge it for yourself first. In a hurry? “Show me without reviewing” shows "
+                "them now; your review of it then does not count towards your calibration."
+                "</p>"
             )
         else:
             parts += self._scores(resource_id, row)

@@ -16,7 +16,15 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, TypeVar
 
 import pydantic
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from reviews.domain.errors import AppraiseError, ValidationError
 from reviews.domain.passphrase import PATTERN as PASSPHRASE_PATTERN
@@ -65,7 +73,10 @@ EVENT_ACTIONS = (
     "uncalibrate",
     "export",  # an export that included learners' real names
     "passphrase",  # the tutor passphrase was set or changed
+    "reveal",  # a learner chose to see a resource's class view before reviewing it
 )
+#: Events a learner writes about themselves: not tutor actions, so not in the audit log.
+LEARNER_ACTIONS = ("reveal",)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -148,11 +159,24 @@ class WorkbookConfig(BaseModel):
     tutors: list[Name] = Field(default_factory=list)
     join_code: str = Field(default_factory=new_join_code, min_length=4, max_length=32)
     min_reviewers: int | None = Field(default=None, ge=1, le=100)
-    hide_reviews_until_submitted: bool = False
+    # Learners see a resource's class score, reviews and corrections only after reviewing it
+    # (reviews/classroom/blind.py). Off when the key is missing (workbooks made before it);
+    # Workbook.create turns it on for new ones.
+    blind_until_reviewed: bool = False
     storage: Literal["tinydb", "sqlite"] = "tinydb"
     created_at: Utc = Field(default_factory=now)
     # A salted scrypt hash (see reviews/passphrase.py), never the passphrase itself.
     tutor_passphrase_hash: str | None = Field(default=None, pattern=PASSPHRASE_PATTERN)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _renamed(cls, data: Any) -> Any:
+        """``hide_reviews_until_submitted`` (the setting's first name) still works."""
+        if isinstance(data, dict) and "hide_reviews_until_submitted" in data:
+            data = dict(data)
+            old = data.pop("hide_reviews_until_submitted")
+            data.setdefault("blind_until_reviewed", old)
+        return data
 
 
 class Resource(Record):

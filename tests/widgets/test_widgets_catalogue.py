@@ -117,7 +117,7 @@ def test_pages_of_twenty_with_previous_and_next(tmp_path: Path, room: Classroom)
 
 
 def test_scores_stay_hidden_until_i_have_reviewed_when_the_tutor_says_so(tmp_path: Path) -> None:
-    room = make_classroom(tmp_path / "wb", hide_reviews_until_submitted=True)
+    room = make_classroom(tmp_path / "wb", blind_until_reviewed=True)
     listing = Listing(room.wb, "cat")  # cat reviewed only the hostile page
     video = listing.row(room.video.id)
     assert video is not None and video["scores_hidden"]

@@ -24,6 +24,8 @@ from widgets.fields import close_tree
 from widgets.format import esc
 from widgets.moderation import ModerationQueue
 from widgets.participation_view import ParticipationView
+from widgets.router import SCRIPT as ROUTER_SCRIPT
+from widgets.router import Router
 from widgets.status import Status
 from widgets.summaries_view import SummariesView
 from widgets.theme import stylesheet
@@ -57,9 +59,12 @@ class TutorApp:
         self.body = W.VBox([W.HTML("<p role='status'>Loading the workbook…</p>")])
         self.body.add_class("appraise-body")
         self.sections: dict[str, object] = {}
+        # Each tab its own address (?tab=audit): Back and Forward, copied links.
+        self.router = Router(self.status.guard(self._follow))
+        self.wanted = ""
         self.widget = W.VBox(
             [stylesheet(), tutor_stylesheet(), self.title, self.who, self.nav,
-             self.status.widget, self.body]
+             self.status.widget, self.body, self.router.widget]
         )  # fmt: skip
         self.widget.add_class("appraise-app")
         self.widget.add_class("appraise-tutor-app")
@@ -69,8 +74,9 @@ class TutorApp:
         return open_from_environment(cls, environ)  # type: ignore[return-value]
 
     def show(self) -> None:
-        from IPython.display import display
+        from IPython.display import HTML, display
 
+        display(HTML(ROUTER_SCRIPT))
         display(self.widget)
 
     def start(
@@ -86,6 +92,7 @@ class TutorApp:
             wait = wait_for_request
         wait()
         env = os.environ if environ is None else environ
+        self.wanted = self.router.start(env.get("QUERY_STRING", "")).get("tab", "")
         hub_user = env.get("JUPYTERHUB_USER", "").strip()
         self.hub = bool(hub_user)
         if hub_user:
@@ -116,9 +123,14 @@ class TutorApp:
             self.tabs[name] = button
             buttons.append(button)
         self.nav.children = buttons
-        self.open("queue")
+        self.open(self.wanted if self.wanted in SECTIONS else "queue", replace=True)
 
-    def open(self, name: str) -> None:
+    def _follow(self, params: dict[str, str]) -> None:
+        tab = params.get("tab", "")
+        if self.user:
+            self.open(tab if tab in SECTIONS else "queue")
+
+    def open(self, name: str, replace: bool = False) -> None:
         """Show one section, building it on first use (and refreshing it afterwards)."""
         if not self.wb.is_tutor(self.user):
             self.status.error("Only the workbook's tutors can use this dashboard.")
@@ -136,6 +148,7 @@ class TutorApp:
             else:
                 button.remove_class("appraise-current")
         self.body.children = [section.widget]  # type: ignore[attr-defined]
+        self.router.push({"tab": "" if name == "queue" else name}, replace)
 
     def close(self) -> None:
         close_tree(self.widget)

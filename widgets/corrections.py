@@ -29,6 +29,7 @@ from widgets.format import (
     status_label,
     when,
 )
+from widgets.hidden import hidden_html
 from widgets.identifier_warning import IdentifierWarning
 from widgets.status import Status
 
@@ -123,6 +124,19 @@ class CorrectionCard:
         support = ""
         if low is not None and low > 0:
             support = f" · at least {low * 100:.0f}% of the class agrees, allowing for chance"
+        reasons = [
+            f"<li>{esc(names.get(v.voter, 'a classmate'))}"
+            f"{' (you)' if v.voter == self.user else ''} "
+            f"{'endorsed' if v.agree else 'disputed'}: "
+            f"<span class='appraise-text'>“{esc(v.reason)}”</span></li>"
+            for v in sorted(votes, key=lambda v: v.updated_at)
+            if v.reason
+        ]
+        said = (
+            f"<ul class='appraise-vote-reasons appraise-plain-list'>{''.join(reasons)}</ul>"
+            if reasons
+            else ""
+        )
         self.text.value = (
             "<div class='appraise-card'>"
             f"<p>{badge(SEVERITY_LABELS.get(c.severity, c.severity), 'severity-' + c.severity)} "
@@ -133,7 +147,7 @@ class CorrectionCard:
             f"<p><b>Correct:</b> <span class='appraise-text'>{esc(c.correction)}</span></p>"
             f"<p><b>Evidence:</b> <span class='appraise-text'>{linkify(c.evidence)}</span></p>"
             f"{note}<p class='appraise-votes'>{esc(count(tally[True], 'endorsement'))} · "
-            f"{esc(count(tally[False], 'dispute'))}{esc(support)}</p></div>"
+            f"{esc(count(tally[False], 'dispute'))}{esc(support)}</p>{said}</div>"
         )
         if c.author == self.user:
             return
@@ -181,7 +195,8 @@ class CorrectionList:
         self.cards: list[CorrectionCard] = []
         self.heading = W.HTML()
         self.list = W.VBox()
-        self.widget = W.VBox([self.heading, self.list])
+        self.hidden_notes = W.HTML()  # where hidden corrections were (widgets/hidden.py)
+        self.widget = W.VBox([self.heading, self.list, self.hidden_notes])
         self.widget.add_class("appraise-corrections")
 
     def show(self, resource_id: str, hidden: bool = False) -> None:
@@ -195,6 +210,7 @@ class CorrectionList:
                 close_tree(gone.widget)
             self.cards = []
             self.list.children = []
+            self.hidden_notes.value = ""
             self.heading.value = (
                 f"<h3>Corrections ({len(corrections)})</h3><p>Hidden until you submit your "
                 "own review, so that you judge the resource for yourself first.</p>"
@@ -224,6 +240,11 @@ class CorrectionList:
             "" if corrections else "<p>No corrections yet. Spotted an error? Suggest one.</p>"
         )
         self.list.children = [card.widget for card in self.cards]
+        self.hidden_notes.value = "".join(
+            hidden_html("correction", c.author == self.user, state.reasons.get(c.id, ""))
+            for c in self.wb.corrections(resource_id=resource_id, include_hidden=True)
+            if c.id in state.hidden
+        )
 
     def _voted(self) -> None:
         self.show(self.resource_id, self.hidden)

@@ -106,7 +106,7 @@ class DiscussionThread:
         for row in old:
             close_tree(row)
         self.heading.value = f"<h3>Discussion ({len(comments)})</h3>" + (
-            "" if comments else "<p>No comments yet. Start the discussion.</p>"
+            "" if everything else "<p>No comments yet. Start the discussion.</p>"
         )
 
     def _comment(self, c: Comment, names: dict[str, str], reply: bool) -> W.Widget:

@@ -56,6 +56,23 @@ def support(
     return {**ranked, **rows}
 
 
+def how_computed(low: float | None, share: float | None) -> str:
+    """The statistics behind "3 of 4 classmates agree", in a disclosure, for the curious."""
+    if low is None:
+        return ""
+    weighted = (
+        f" Weighing each vote that way, {share * 100:.0f}% of the votes agree." if share else ""
+    )
+    return (
+        "<details class='appraise-how'><summary>How is this computed?</summary><p>"
+        "Each vote counts by the voter's track record as a reviewer (at most one vote each, "
+        f"so a group voting together counts for little).{esc(weighted)} Allowing for chance "
+        f"with this many votes, at least {low * 100:.0f}% of the class would agree: the lower "
+        "bound of the 95% Wilson score interval, which ranks corrections so that one vote "
+        "of one does not beat 40 of 50.</p></details>"
+    )
+
+
 class CorrectionCard:
     """One correction: what it says, who proposed it, the votes, and my vote's controls."""
 
@@ -120,10 +137,13 @@ class CorrectionCard:
         note = ""
         if decision is not None and decision.note:
             note = f"<p><b>Tutor's note:</b> {esc(decision.note)}</p>"
-        low = row.get("agreement_lb")
-        support = ""
-        if low is not None and low > 0:
-            support = f" · at least {low * 100:.0f}% of the class agrees, allowing for chance"
+        votes_html = esc(f"{count(tally[True], 'endorsement')} · {count(tally[False], 'dispute')}")
+        voted = tally[True] + tally[False]
+        if voted:
+            verb = "agrees" if tally[True] == 1 else "agree"
+            words = f"{tally[True]} of {count(voted, 'classmate')} who voted {verb}"
+            votes_html = f"<b>{esc(words)}</b> · {votes_html}"
+        how = how_computed(row.get("agreement_lb"), row.get("agreement"))
         reasons = [
             f"<li>{esc(names.get(v.voter, 'a classmate'))}"
             f"{' (you)' if v.voter == self.user else ''} "
@@ -146,8 +166,7 @@ class CorrectionCard:
             f"<p><b>It says:</b> <span class='appraise-text'>{esc(c.claim)}</span></p>"
             f"<p><b>Correct:</b> <span class='appraise-text'>{esc(c.correction)}</span></p>"
             f"<p><b>Evidence:</b> <span class='appraise-text'>{linkify(c.evidence)}</span></p>"
-            f"{note}<p class='appraise-votes'>{esc(count(tally[True], 'endorsement'))} · "
-            f"{esc(count(tally[False], 'dispute'))}{esc(support)}</p>{said}</div>"
+            f"{note}<p class='appraise-votes'>{votes_html}</p>{how}{said}</div>"
         )
         if c.author == self.user:
             return

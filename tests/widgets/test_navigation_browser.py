@@ -96,7 +96,8 @@ def test_back_forward_a_copied_link_blind_until_rated_and_reasons(
     page.get_by_role("button", name="Show me without reviewing").click()
     expect(page.locator(".appraise-summary")).to_contain_text("Based on 2 reviews")
     ana = server.ana  # type: ignore[attr-defined]
-    expect(page.locator(".appraise-corrections .appraise-vote-reasons")).to_have_text(f"{ana} endorsed: “{VOTE}”")
+    reasons = page.locator(".appraise-corrections .appraise-vote-reasons")
+    expect(reasons).to_have_text(f"{ana} endorsed: “{VOTE}”")
     discussion = page.locator(".appraise-discussion")
     expect(discussion).to_contain_text("A comment was hidden by a tutor.")
     expect(discussion).not_to_contain_text("bed 4")

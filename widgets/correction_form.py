@@ -42,7 +42,13 @@ class CorrectionForm:
         self.on_saved = on_saved
         self.status = status or Status()
         self.resource_id = ""
-        self.locator = TextField("Where is it?", "appraise-locator", LIMITS["short"], required=True)
+        self.locator = TextField(
+            "Where is it?",
+            "appraise-locator",
+            LIMITS["short"],
+            placeholder="e.g. 04:10, slide 12, the section heading",
+            required=True,
+        )
         self.claim = TextField(
             "What does it say?",
             "appraise-claim",

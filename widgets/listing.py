@@ -185,16 +185,20 @@ class Listing:
 
     @staticmethod
     def _sorted(frame: pd.DataFrame, sort: str) -> pd.DataFrame:
-        frame = frame.assign(_score=frame["score"].where(~frame["scores_hidden"]))
+        shown = ~frame["scores_hidden"]
+        # "Best score first" puts resources with a verdict (enough reviews) before provisional
+        # ones: 4.6 from 2 reviews is a guess, 4.2 from 19 is a finding.
+        ready = shown & ~frame["verdict"].isin(RESERVED_VERDICTS)
+        frame = frame.assign(_score=frame["score"].where(shown), _ready=ready)
         keys: dict[str, list[str]] = {
-            "score": ["_score", "n_reviews", "added"],
+            "score": ["_ready", "_score", "n_reviews", "added"],
             "reviews": ["n_reviews", "_score", "added"],
             "newest": ["added"],
             "disputed": ["n_disputes", "spread", "n_corrections_open", "n_reviews"],
         }
         by = keys.get(sort, keys["score"])
         return frame.sort_values(by, ascending=False, na_position="last", kind="stable").drop(
-            columns="_score"
+            columns=["_score", "_ready"]
         )
 
     def row(self, resource_id: str) -> dict[str, Any] | None:

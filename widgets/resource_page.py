@@ -70,6 +70,9 @@ class ResourcePage:
         actions = W.HBox([self.review_toggle, self.correction_toggle])
         actions.add_class("appraise-toolbar")
         actions.add_class("appraise-actions")
+        # A form closes once it is saved; its success message stays here, where it was.
+        self.notice = Status()
+        self.notice.widget.add_class("appraise-notice")
         self.share = W.HTML()
         self.widget = W.VBox(
             [
@@ -80,6 +83,7 @@ class ResourcePage:
                 self.card.widget,
                 self.reveal,
                 actions,
+                self.notice.widget,
                 self.review_form.widget,
                 self.correction_form.widget,
                 self.corrections.widget,
@@ -95,9 +99,14 @@ class ResourcePage:
         resource = self.wb.resource(resource_id)
         self.resource_id = resource_id
         self.status.clear()
+        self.notice.clear()
         names = self.wb.pseudonyms()
         topics = ", ".join(resource.topics)
-        added = names.get(resource.added_by, "a classmate")
+        added = (
+            "a tutor"
+            if self.wb.is_tutor(resource.added_by)
+            else names.get(resource.added_by, "a classmate")
+        )
         self.header.value = (
             f"<h2>{esc(resource.title)}</h2><p>{badge(resource.kind, 'kind')} "
             f"<span>{esc(resource.platform)}</span>"
@@ -140,9 +149,20 @@ class ResourcePage:
 
     def _toggle_review(self, change: dict[str, Any]) -> None:
         self.review_form.widget.layout.display = None if change["new"] else "none"
+        if change["new"]:
+            self.notice.clear()
 
     def _toggle_correction(self, change: dict[str, Any]) -> None:
         self.correction_form.widget.layout.display = None if change["new"] else "none"
+        if change["new"]:
+            self.notice.clear()
+
+    def _close(self, toggle: W.ToggleButton, status: Status) -> None:
+        """Close a form after a save, moving its success message to the page's notice."""
+        message = status.message
+        status.clear()
+        toggle.value = False
+        self.notice.success(message)
 
     def _on_reveal(self, _: W.Button) -> None:
         self.wb.reveal(self.resource_id, self.user)
@@ -157,8 +177,10 @@ class ResourcePage:
         self._redraw()
 
     def _review_saved(self, _: Review) -> None:
+        self._close(self.review_toggle, self.review_form.status)
         self._changed()
 
     def _correction_saved(self, _: Correction) -> None:
+        self._close(self.correction_toggle, self.correction_form.status)
         self._changed()
         self.corrections.show(self.resource_id, hidden=bool(self._hidden))

@@ -84,7 +84,7 @@ class Router:
         self.current = ""
         self._following = False
         self._count = 0
-        self.input = W.Text(continuous_update=False)
+        self.input = W.Text(continuous_update=False, placeholder="")
         self.input.add_class("appraise-route-input")
         self.output = W.HTML()
         self.output.add_class("appraise-route")

@@ -113,7 +113,10 @@ class TutorApp:
             ]
             return
         self.user = user
-        self.who.value = f"<p>Signed in as <b>{esc(user)}</b>, tutor</p>"
+        self.who.value = (
+            f"<p>Signed in as <b>{esc(user)}</b> <span class='appraise-hint'>(a tutor of this "
+            "workbook: you can moderate, see real names and export)</span></p>"
+        )
         buttons = []
         for name, (label, _) in SECTIONS.items():
             button = W.Button(description=label)

@@ -69,7 +69,7 @@ class CorrectionForm:
             "Evidence",
             "appraise-evidence",
             LIMITS["text"],
-            placeholder="DOI, PMID, guideline (e.g. NICE NG196 section 1.7) or URL",
+            placeholder="e.g. PMID: 34447992, NICE NG196 or a URL",
             required=True,
         )
         self.severity = labelled(
@@ -119,7 +119,7 @@ class CorrectionForm:
         self.locator.input.placeholder = (
             "Timestamp, e.g. 04:10"
             if kind in TIMED_KINDS
-            else "Quote a few words of the passage, or name the section"
+            else "A few words of the passage, or the section"
         )
 
     def _on_submit(self, _: W.Button) -> None:

@@ -56,6 +56,17 @@ def sign_in(page: Page, server: Server, name: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
+# Placeholders of one-line inputs wider than their box (a textarea wraps its own).
+CUT_PLACEHOLDERS = """() => Array.from(
+    document.querySelectorAll('.appraise-app input[placeholder]'))
+  .filter(e => e.offsetParent !== null && e.placeholder)
+  .filter(e => { const c = document.createElement('canvas').getContext('2d');
+    const st = getComputedStyle(e); c.font = st.font;
+    return c.measureText(e.placeholder).width >
+      e.clientWidth - parseFloat(st.paddingLeft) - parseFloat(st.paddingRight); })
+  .map(e => e.placeholder)"""
+
+
 def fits(page: Page, viewport: str) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS[viewport][0]
 
@@ -75,6 +86,10 @@ def test_back_forward_a_copied_link_blind_until_rated_and_reasons(
     row = page.locator(".appraise-resource").filter(has_text="AF in 10 minutes")
     expect(row).to_contain_text("2 reviews")
     expect(row).to_contain_text("Score hidden until you submit your review")
+    page.get_by_role("button", name="More filters").click()
+    expect(page.get_by_label("Verdict")).to_be_visible()
+    assert row.bounding_box()["y"] < VIEWPORTS[viewport][1] - 80  # type: ignore[index]
+    page.get_by_role("button", name="More filters").click()
 
     # A resource has its own address; its class view waits for my review.
     row.get_by_role("button", name="AF in 10 minutes").click()
@@ -108,6 +123,8 @@ def test_back_forward_a_copied_link_blind_until_rated_and_reasons(
     page.get_by_role("button", name="‹ All resources").click()
     page.get_by_role("button", name="+ Add a resource").click()
     expect(page).to_have_url(re.compile(r"\?screen=add$"))
+    expect(page.get_by_label("Link", exact=True)).to_be_visible()
+    assert page.evaluate(CUT_PLACEHOLDERS) == []
     page.go_back()
     expect(page.locator(".appraise-catalogue")).to_be_visible()
     page.go_back()

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -154,6 +154,8 @@ class SearchIndex:
     postings: list[np.ndarray]  # per vocabulary word, the documents that contain it
     size: int
     synonyms: Synonyms
+    _vocab: np.ndarray | None = field(default=None, repr=False)
+    _cut: dict[int, list[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, documents: Sequence[str], synonyms: Synonyms | None = None) -> SearchIndex:
@@ -190,24 +192,38 @@ class SearchIndex:
         out = {w: np.zeros(self.size, dtype=bool) for w in needed}
         if not self.vocabulary:
             return out
+        vocab = self._array()
         fuzzy = [w for w in needed if allowed_edits(w)]
-        near: dict[str, set[int]] = {w: set() for w in needed}
+        close: dict[str, np.ndarray] = {}
         if fuzzy:
-            lengths = np.fromiter((len(v) for v in self.vocabulary), dtype=np.int64)
+            lengths = np.char.str_len(vocab)
             # The tolerance of the shorter of the two words: "mitral" is not "metal".
             theirs = np.where(lengths < 4, 0, np.where(lengths < 8, 1, 2))
             whole = process.cdist(fuzzy, self.vocabulary, scorer=OSA.distance, score_cutoff=2)
             for row, word in zip(whole, fuzzy, strict=True):
-                edits = np.minimum(allowed_edits(word), theirs)
-                starts = [v[: len(word)] for v in self.vocabulary]
-                start = process.cdist([word], starts, scorer=OSA.distance, score_cutoff=2)[0]
-                close = (row <= edits) | ((start <= allowed_edits(word)) & (lengths > len(word)))
-                near[word].update(np.flatnonzero(close).tolist())
+                start = process.cdist(
+                    [word], self._starts(len(word)), scorer=OSA.distance, score_cutoff=2
+                )[0]
+                close[word] = (row <= np.minimum(allowed_edits(word), theirs)) | (
+                    (start <= allowed_edits(word)) & (lengths > len(word))
+                )
         for word in needed:
-            hits = near[word]
-            for j, vocab in enumerate(self.vocabulary):
-                if vocab == word or (len(word) >= 3 and word in vocab):
-                    hits.add(j)
-            for j in hits:
+            hits = vocab == word
+            if len(word) >= 3:
+                hits |= np.char.find(vocab, word) >= 0
+            if word in close:
+                hits |= close[word]
+            for j in np.flatnonzero(hits):
                 out[word][self.postings[j]] = True
         return out
+
+    def _array(self) -> np.ndarray:
+        if self._vocab is None:
+            self._vocab = np.asarray(self.vocabulary, dtype=str)
+        return self._vocab
+
+    def _starts(self, length: int) -> list[str]:
+        """Every vocabulary word cut to ``length`` characters (cached per length)."""
+        if length not in self._cut:
+            self._cut[length] = [v[:length] for v in self.vocabulary]
+        return self._cut[length]

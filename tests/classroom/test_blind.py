@@ -85,3 +85,14 @@ def test_my_review_unblinds_the_page(tmp_path: Path) -> None:
     page._review_saved(room.wb.reviews(resource_id=room.video.id)[-1])
     assert "Based on 3 reviews" in page.card.widget.value
     assert len(page.corrections.cards) == 1
+
+
+def test_the_summaries_page_shows_a_blind_learner_only_what_they_reviewed(tmp_path: Path) -> None:
+    from widgets.summaries_view import SummariesView
+
+    room = make_classroom(tmp_path / "wb", blind_until_reviewed=True)
+    learner = SummariesView(room.wb, "cat")  # reviewed only the hostile page
+    assert "AF in 10 minutes" not in learner.ranking.value
+    assert "2 reviewed resource(s) are not shown" in learner.ranking.value
+    tutor = SummariesView(room.wb, "dr-lee")
+    assert "AF in 10 minutes" in tutor.ranking.value and tutor.withheld == 0

@@ -92,7 +92,7 @@ class CorrectionCard:
         self.reason = labelled(
             W.Text(
                 description="Your reason (optional)",
-                placeholder="Why you agree or disagree, with a source if you have one",
+                placeholder="Why? A source if you have one",
                 style=STACKED,
                 layout=W.Layout(width="100%"),
             ),

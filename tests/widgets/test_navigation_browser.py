@@ -118,6 +118,7 @@ def test_back_forward_a_copied_link_blind_until_rated_and_reasons(
     expect(discussion).not_to_contain_text("bed 4")
     expect(discussion).not_to_contain_text("names a patient")
     fits(page, viewport)
+    assert page.evaluate(CUT_PLACEHOLDERS) == []
 
     # The add form has its address too, and Back leaves it for the resource, not the app.
     page.get_by_role("button", name="‹ All resources").click()

@@ -37,6 +37,7 @@ bench: $(VENV)/.installed  ## Run the benchmarks and rewrite their reports in be
 	$(PY) benchmarks/bench_storage.py
 	$(PY) benchmarks/bench_dashboard.py
 	$(PY) benchmarks/bench_aggregation.py
+	$(PY) benchmarks/bench_search.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .ruff_cache

@@ -116,6 +116,7 @@ class Workbook(Identity, Discussion, Moderation, Access, Assignments):
     ) -> Workbook:
         """Create a workbook in ``path`` (made if missing; must not already be a workbook)."""
         root = Path(path)
+        settings.setdefault("blind_until_reviewed", True)  # new classes start blind
         if (root / CONFIG_FILE).exists():
             raise ValidationError(f"{root} is already a workbook; open it instead")
         config = build(
@@ -468,6 +469,33 @@ class Workbook(Identity, Discussion, Moderation, Access, Assignments):
         from reviews.classroom.calibration import unset_calibration
 
         return unset_calibration(self, resource_id, actor, reason)
+
+    def reveal(self, resource_id: str, learner: str) -> ModerationEvent:
+        """``learner`` chose to see a resource's class view before reviewing it (recorded;
+        their review of it then leaves their calibration). See classroom/blind.py."""
+        from reviews.classroom.blind import reveal
+
+        return reveal(self, resource_id, learner)
+
+    def blind_for(self, user: str) -> bool:
+        """Does "blind until you rate" apply to ``user`` (the setting is on; not a tutor)?"""
+        from reviews.classroom.blind import is_blind
+
+        return is_blind(self, user)
+
+    def revealed(self, learner: str) -> set[str]:
+        """The resources ``learner`` chose to see without reviewing."""
+        from reviews.classroom.blind import revealed
+
+        return {resource_id for _, resource_id in revealed(self, learner)}
+
+    def sees_class_view(self, resource_id: str, user: str) -> bool:
+        """May ``user`` see the class's score, reviews and corrections of this resource now?"""
+        if not self.blind_for(user):
+            return True
+        if any(r.reviewer == user for r in self.reviews(resource_id=resource_id)):
+            return True
+        return resource_id in self.revealed(user)
 
     def calibration_resources(self) -> pd.DataFrame:
         """The calibration resources, their reference reviews and who marked them."""

@@ -45,7 +45,7 @@ class AddResource:
             "Link",
             "appraise-url",
             LIMITS["url"],
-            placeholder="https://… (copy it from the address bar or the Share button)",
+            placeholder="https://… from the address bar or Share",
             required=True,
         )
         self.title = TextField(
@@ -64,7 +64,7 @@ class AddResource:
             "Topics",
             "appraise-topics",
             LIMITS["text"],
-            placeholder="Separated by commas, e.g. ECG, atrial fibrillation",
+            placeholder="Commas between, e.g. ECG, heart failure",
         )
         self.warning = IdentifierWarning(self.status)
         self.submit = W.Button(description="Add to the catalogue", button_style="primary")

@@ -4,9 +4,10 @@ Built in two steps because ``appraise serve`` preheats kernels: Voila runs the n
 any learner asks for it. :meth:`LearnerApp.from_environment` does the slow part then (imports,
 opening the workbook, the first summary); :meth:`LearnerApp.start` waits for the learner's
 request (``voila.utils.wait_for_request``), and only then reads who it is (JupyterHub's user,
-or the remembered sign-in in the request's cookie) and which resource the link asked for
-(``?resource=<id>``). Nothing about the workbook's contents becomes a widget before sign-in,
-because the browser receives the state of every widget the kernel holds.
+or the remembered sign-in in the request's cookie) and which screen the link asked for (every
+screen has its own address, see :mod:`widgets.router`). Nothing about the workbook's contents
+becomes a widget before sign-in, because the browser receives the state of every widget the
+kernel holds.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Mapping
-from urllib.parse import parse_qs
 
 import ipywidgets as W
 
@@ -28,14 +28,17 @@ from widgets.fields import close_tree
 from widgets.format import esc
 from widgets.listing import Listing
 from widgets.resource_page import ResourcePage
+from widgets.router import SCRIPT as ROUTER_SCRIPT
+from widgets.router import Router, parse
 from widgets.sign_in import REMEMBER_DAYS, SignIn, cookie_name, identify
 from widgets.status import Status
 from widgets.theme import stylesheet
 
-# The page's only script, a constant (no learner text). It copies the sign-in cookie the
-# kernel prepares into the browser (kernels cannot set cookies), checking its characters, and
-# scrolls to the top when a navigation button swaps the screen, so a phone does not land in
-# the middle of the next page; it also caps each text field one character above its limit.
+# One of the page's two scripts (the other is widgets/router.py's), constants (no learner
+# text). It copies the sign-in cookie the kernel prepares into the browser (kernels cannot
+# set cookies), checking its characters, and scrolls to the top when a navigation button
+# swaps the screen, so a phone does not land in the middle of the next page; it also caps
+# each text field one character above its limit.
 PAGE_SCRIPT = """
 <script>
 (function () {
@@ -96,11 +99,14 @@ class LearnerApp:
         self.user_bar.layout.display = "none"
         self.remember = W.HTML()
         self.remember.add_class("appraise-remember")
+        self.router = Router(self.status.guard(self.follow))
+        self.wanted: dict[str, str] = {}  # the screen asked for before sign-in
         self.body = W.VBox([W.HTML("<p role='status'>Loading the workbook…</p>")])
         self.body.add_class("appraise-body")
         self.widget = W.VBox(
-            [stylesheet(), self.title, self.user_bar, self.status.widget, self.body, self.remember]
-        )
+            [stylesheet(), self.title, self.user_bar, self.status.widget, self.body, self.remember,
+             self.router.widget]
+        )  # fmt: skip
         self.widget.add_class("appraise-app")
         self.sign_in: SignIn | None = None
         self.catalogue: Catalogue | None = None
@@ -116,7 +122,7 @@ class LearnerApp:
         """Display the page script and the app (the last lines of the notebook's first cell)."""
         from IPython.display import HTML, display
 
-        display(HTML(PAGE_SCRIPT))
+        display(HTML(PAGE_SCRIPT + ROUTER_SCRIPT))
         display(self.widget)
 
     def start(
@@ -134,20 +140,19 @@ class LearnerApp:
             wait = wait_for_request
         wait()
         env = os.environ if environ is None else environ
-        wanted = parse_qs(env.get("QUERY_STRING", "")).get("resource", [""])[0]
+        self.wanted = self.router.start(env.get("QUERY_STRING", ""))
         self.hub = bool(env.get("JUPYTERHUB_USER", "").strip()) or hub_mode(env)
         who = identify(self.wb, env)
         if who is not None:
-            self.enter(who.name, remember=False, resource_id=wanted, how=who.how,
-                       remembered=who.remembered)  # fmt: skip
+            self.enter(who.name, remember=False, how=who.how, remembered=who.remembered)
         else:
-            self.ask_who(resource_id=wanted)
+            self.ask_who()
 
     # -- who --------------------------------------------------------------------------------
 
-    def ask_who(self, resource_id: str = "") -> None:
+    def ask_who(self) -> None:
         self.sign_in = SignIn(
-            self.wb, lambda name, keep: self.enter(name, keep, resource_id, self._form_how())
+            self.wb, lambda name, keep: self.enter(name, keep, how=self._form_how())
         )
         self.user_bar.layout.display = "none"
         self.body.children = [self.sign_in.widget]
@@ -163,8 +168,9 @@ class LearnerApp:
         how: str = "join code",
         remembered: bool = False,
     ) -> None:
-        """Build the learner's screens and open the catalogue (or the linked resource).
-        ``how`` the user was identified goes to the audit log for a tutor."""
+        """Build the learner's screens and open the screen the address asked for (the
+        catalogue, a resource, the add form), or ``resource_id``. ``how`` the user was
+        identified goes to the audit log for a tutor."""
         self.user = user
         self.wb.record_sign_in(Identified(user, how, remembered), "learner")
         if self.sign_in is not None:
@@ -176,13 +182,28 @@ class LearnerApp:
         self.listing.refresh(user)  # also catches up with a kernel's wait in the pool
         # Only the first screen is built now: every widget in the kernel is sent to the page
         # when it connects, so the others are built when first needed.
-        self.catalogue = Catalogue(self.listing, self.open, self.show_add)
+        self.catalogue = Catalogue(
+            self.listing, self.open, self.show_add, on_query=self._catalogue_changed
+        )
         self.page = self.adder = None
         self._show_who()
+        wanted = {"resource": resource_id} if resource_id else self.wanted
+        self.follow(wanted, replace=True)
+
+    def follow(self, params: dict[str, str], replace: bool = False) -> None:
+        """Show the screen an address describes (Back, Forward, a copied link); before
+        sign-in, remember it for afterwards."""
+        if self.catalogue is None:
+            self.wanted = params
+            return
+        resource_id = params.get("resource", "")
         if resource_id and self.listing.row(resource_id) is not None:
-            self.open(resource_id)
+            self.open(resource_id, replace=replace)
+        elif params.get("screen") == "add":
+            self.show_add(replace=replace)
         else:
-            self.show_catalogue()
+            self.catalogue.apply(params)
+            self.show_catalogue(replace=replace)
 
     def _show_who(self) -> None:
         shown = self.wb.pseudonyms().get(self.user)
@@ -213,30 +234,39 @@ class LearnerApp:
             if screen is not None:
                 close_tree(screen.widget)
         self.catalogue = self.page = self.adder = None
+        self.wanted = parse(self.router.current)  # the same screen after signing in again
         self.status.info("You are signed out on this device.")
         self.ask_who()
 
     # -- where ------------------------------------------------------------------------------
 
-    def show_catalogue(self) -> None:
+    def show_catalogue(self, replace: bool = False) -> None:
         assert self.catalogue is not None
         self.status.clear()
         self.catalogue.refresh()
         self.body.children = [self.catalogue.widget]
+        self.router.push(self.catalogue.state(), replace)
 
-    def open(self, resource_id: str) -> None:
+    def _catalogue_changed(self) -> None:
+        """A new search, filter, sort or page: the same history entry, a new address."""
+        if self.catalogue is not None and self.body.children == (self.catalogue.widget,):
+            self.router.push(self.catalogue.state(), replace=True)
+
+    def open(self, resource_id: str, replace: bool = False) -> None:
         if self.page is None:
             self.page = ResourcePage(self.wb, self.listing, self.user, self.show_catalogue)
         self.status.clear()
         self.page.show(resource_id)
         self.body.children = [self.page.widget]
+        self.router.push({"resource": resource_id}, replace)
 
-    def show_add(self) -> None:
+    def show_add(self, replace: bool = False) -> None:
         if self.adder is None:
             self.adder = AddResource(self.wb, self.user, self._added, self.show_catalogue)
         self.status.clear()
         self.adder.reset()
         self.body.children = [self.adder.widget]
+        self.router.push({"screen": "add"}, replace)
 
     def _added(self, resource_id: str, already_there: bool) -> None:
         self.listing.refresh()

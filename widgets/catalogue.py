@@ -67,9 +67,11 @@ class Catalogue:
         on_open: Callable[[str], None],
         on_add: Callable[[], None],
         status: Status | None = None,
+        on_query: Callable[[], None] | None = None,
     ) -> None:
         self.listing = listing
         self.on_open = on_open
+        self.on_query = on_query  # told after every change of search, filters, sort or page
         self.status = status or Status()
         guard = self.status.guard
         self.page = 0
@@ -165,6 +167,43 @@ class Catalogue:
             sort=self.sort.value,
         )
 
+    def state(self) -> dict[str, str]:
+        """The search, filters, sort and page as address parameters (see widgets/router.py)."""
+        q = self.query()
+        return {
+            "q": q.text.strip(),
+            "sort": "" if q.sort == "score" else q.sort,
+            "kind": q.kind,
+            "topic": q.topic,
+            "verdict": q.verdict,
+            "mine": "no" if q.unreviewed_only else "",
+            "page": str(self.page + 1) if self.page else "",
+        }
+
+    def apply(self, params: dict[str, str]) -> None:
+        """Show the catalogue as ``params`` describe it (unknown choices are ignored)."""
+        self._quiet = True  # one render for the whole change
+        try:
+            self.search.value = params.get("q", "")
+            sort = params.get("sort") or "score"
+            self.sort.value = sort if sort in SORTS else "score"
+            for dropdown, key in ((self.kind, "kind"), (self.topic, "topic"),
+                                  (self.verdict, "verdict")):  # fmt: skip
+                wanted = params.get(key, "")
+                dropdown.value = wanted if wanted in {v for _, v in dropdown.options} else ""
+            self.unreviewed.value = params.get("mine") == "no"
+            if any(params.get(k) for k in ("kind", "topic", "verdict", "mine")):
+                self.more.value = True
+        finally:
+            self._quiet = False
+        page = params.get("page", "")
+        self.page = int(page) - 1 if page.isdigit() and 0 < int(page) < 10_000 else 0
+        self.render()
+
+    def _told(self) -> None:
+        if self.on_query is not None:
+            self.on_query()
+
     def refresh(self) -> None:
         """Take up the listing's current table: new options, same choices where possible."""
         listing = self.listing
@@ -188,6 +227,7 @@ class Catalogue:
     def go(self, page: int) -> None:
         self.page = page
         self.render()
+        self._told()
 
     def render(self) -> None:
         q = self.query()
@@ -228,6 +268,7 @@ class Catalogue:
         if not self._quiet:
             self.page = 0
             self.render()
+            self._told()
 
     def _on_more(self, change: dict[str, Any]) -> None:
         self.filters.layout.display = None if change["new"] else "none"
@@ -243,3 +284,4 @@ class Catalogue:
             self._quiet = False
         self.page = 0
         self.render()
+        self._told()

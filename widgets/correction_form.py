@@ -42,7 +42,13 @@ class CorrectionForm:
         self.on_saved = on_saved
         self.status = status or Status()
         self.resource_id = ""
-        self.locator = TextField("Where is it?", "appraise-locator", LIMITS["short"], required=True)
+        self.locator = TextField(
+            "Where is it?",
+            "appraise-locator",
+            LIMITS["short"],
+            placeholder="e.g. 04:10, slide 12, the section heading",
+            required=True,
+        )
         self.claim = TextField(
             "What does it say?",
             "appraise-claim",
@@ -63,7 +69,7 @@ class CorrectionForm:
             "Evidence",
             "appraise-evidence",
             LIMITS["text"],
-            placeholder="DOI, PMID, guideline (e.g. NICE NG196 section 1.7) or URL",
+            placeholder="e.g. PMID: 34447992, NICE NG196 or a URL",
             required=True,
         )
         self.severity = labelled(
@@ -113,7 +119,7 @@ class CorrectionForm:
         self.locator.input.placeholder = (
             "Timestamp, e.g. 04:10"
             if kind in TIMED_KINDS
-            else "Quote a few words of the passage, or name the section"
+            else "A few words of the passage, or the section"
         )
 
     def _on_submit(self, _: W.Button) -> None:

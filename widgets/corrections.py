@@ -29,6 +29,7 @@ from widgets.format import (
     status_label,
     when,
 )
+from widgets.hidden import hidden_html
 from widgets.identifier_warning import IdentifierWarning
 from widgets.status import Status
 
@@ -55,6 +56,23 @@ def support(
     return {**ranked, **rows}
 
 
+def how_computed(low: float | None, share: float | None) -> str:
+    """The statistics behind "3 of 4 classmates agree", in a disclosure, for the curious."""
+    if low is None:
+        return ""
+    weighted = (
+        f" Weighing each vote that way, {share * 100:.0f}% of the votes agree." if share else ""
+    )
+    return (
+        "<details class='appraise-how'><summary>How is this computed?</summary><p>"
+        "Each vote counts by the voter's track record as a reviewer (at most one vote each, "
+        f"so a group voting together counts for little).{esc(weighted)} Allowing for chance "
+        f"with this many votes, at least {low * 100:.0f}% of the class would agree: the lower "
+        "bound of the 95% Wilson score interval, which ranks corrections so that one vote "
+        "of one does not beat 40 of 50.</p></details>"
+    )
+
+
 class CorrectionCard:
     """One correction: what it says, who proposed it, the votes, and my vote's controls."""
 
@@ -74,7 +92,7 @@ class CorrectionCard:
         self.reason = labelled(
             W.Text(
                 description="Your reason (optional)",
-                placeholder="Why you agree or disagree, with a source if you have one",
+                placeholder="Why? A source if you have one",
                 style=STACKED,
                 layout=W.Layout(width="100%"),
             ),
@@ -119,10 +137,26 @@ class CorrectionCard:
         note = ""
         if decision is not None and decision.note:
             note = f"<p><b>Tutor's note:</b> {esc(decision.note)}</p>"
-        low = row.get("agreement_lb")
-        support = ""
-        if low is not None and low > 0:
-            support = f" · at least {low * 100:.0f}% of the class agrees, allowing for chance"
+        votes_html = esc(f"{count(tally[True], 'endorsement')} · {count(tally[False], 'dispute')}")
+        voted = tally[True] + tally[False]
+        if voted:
+            verb = "agrees" if tally[True] == 1 else "agree"
+            words = f"{tally[True]} of {count(voted, 'classmate')} who voted {verb}"
+            votes_html = f"<b>{esc(words)}</b> · {votes_html}"
+        how = how_computed(row.get("agreement_lb"), row.get("agreement"))
+        reasons = [
+            f"<li>{esc(names.get(v.voter, 'a classmate'))}"
+            f"{' (you)' if v.voter == self.user else ''} "
+            f"{'endorsed' if v.agree else 'disputed'}: "
+            f"<span class='appraise-text'>“{esc(v.reason)}”</span></li>"
+            for v in sorted(votes, key=lambda v: v.updated_at)
+            if v.reason
+        ]
+        said = (
+            f"<ul class='appraise-vote-reasons appraise-plain-list'>{''.join(reasons)}</ul>"
+            if reasons
+            else ""
+        )
         self.text.value = (
             "<div class='appraise-card'>"
             f"<p>{badge(SEVERITY_LABELS.get(c.severity, c.severity), 'severity-' + c.severity)} "
@@ -132,8 +166,7 @@ class CorrectionCard:
             f"<p><b>It says:</b> <span class='appraise-text'>{esc(c.claim)}</span></p>"
             f"<p><b>Correct:</b> <span class='appraise-text'>{esc(c.correction)}</span></p>"
             f"<p><b>Evidence:</b> <span class='appraise-text'>{linkify(c.evidence)}</span></p>"
-            f"{note}<p class='appraise-votes'>{esc(count(tally[True], 'endorsement'))} · "
-            f"{esc(count(tally[False], 'dispute'))}{esc(support)}</p></div>"
+            f"{note}<p class='appraise-votes'>{votes_html}</p>{how}{said}</div>"
         )
         if c.author == self.user:
             return
@@ -177,16 +210,31 @@ class CorrectionList:
         self.user = user
         self.on_changed = on_changed
         self.resource_id = ""
+        self.hidden = False
         self.cards: list[CorrectionCard] = []
         self.heading = W.HTML()
         self.list = W.VBox()
-        self.widget = W.VBox([self.heading, self.list])
+        self.hidden_notes = W.HTML()  # where hidden corrections were (widgets/hidden.py)
+        self.widget = W.VBox([self.heading, self.list, self.hidden_notes])
         self.widget.add_class("appraise-corrections")
 
-    def show(self, resource_id: str) -> None:
-        """(Re)build the list for ``resource_id`` from the workbook as it is now."""
+    def show(self, resource_id: str, hidden: bool = False) -> None:
+        """(Re)build the list for ``resource_id`` from the workbook as it is now; only their
+        number while ``hidden`` (blind until I review: reviews/classroom/blind.py)."""
         self.resource_id = resource_id
+        self.hidden = hidden
         corrections = self.wb.corrections(resource_id=resource_id)
+        if hidden:
+            for gone in self.cards:
+                close_tree(gone.widget)
+            self.cards = []
+            self.list.children = []
+            self.hidden_notes.value = ""
+            self.heading.value = (
+                f"<h3>Corrections ({len(corrections)})</h3><p>Hidden until you submit your "
+                "own review, so that you judge the resource for yourself first.</p>"
+            )
+            return
         state = self.wb.moderation()
         rows = support(self.wb, resource_id, corrections, state)
         by_id = {c.id: c for c in corrections}
@@ -211,9 +259,14 @@ class CorrectionList:
             "" if corrections else "<p>No corrections yet. Spotted an error? Suggest one.</p>"
         )
         self.list.children = [card.widget for card in self.cards]
+        self.hidden_notes.value = "".join(
+            hidden_html("correction", c.author == self.user, state.reasons.get(c.id, ""))
+            for c in self.wb.corrections(resource_id=resource_id, include_hidden=True)
+            if c.id in state.hidden
+        )
 
     def _voted(self) -> None:
-        self.show(self.resource_id)
+        self.show(self.resource_id, self.hidden)
         self.on_changed()
 
     def card(self, correction_id: str) -> CorrectionCard:

@@ -13,6 +13,7 @@ from reviews.domain.model import LIMITS, Comment
 from reviews.workbook import Workbook
 from widgets.fields import TextField, close_tree
 from widgets.format import badge, esc, when
+from widgets.hidden import hidden_html
 from widgets.identifier_warning import IdentifierWarning
 from widgets.status import Status
 
@@ -86,17 +87,26 @@ class DiscussionThread:
             self.status.clear()
             self._reply(None)
         self.target_id = target_id
-        comments = self.wb.comments(target_id=target_id)
+        # Hidden comments keep their place: the author reads why, the others that one was.
+        everything = self.wb.comments(target_id=target_id, include_hidden=True)
+        state = self.wb.moderation()
+        comments = [c for c in everything if c.id not in state.hidden]
         names = self.wb.pseudonyms()
         rows: list[W.Widget] = []
-        for top, replies in threads(comments):
-            rows.append(self._comment(top, names, reply=False))
-            rows += [self._comment(r, names, reply=True) for r in replies]
+        for top, replies in threads(everything):
+            for c, reply in [(top, False), *((r, True) for r in replies)]:
+                if c.id in state.hidden:
+                    note = W.HTML(hidden_html("comment", c.author == self.user,
+                                              state.reasons.get(c.id, "")))  # fmt: skip
+                    note.add_class("appraise-comment")
+                    rows.append(note)
+                else:
+                    rows.append(self._comment(c, names, reply=reply))
         old, self.list.children = self.list.children, rows
         for row in old:
             close_tree(row)
         self.heading.value = f"<h3>Discussion ({len(comments)})</h3>" + (
-            "" if comments else "<p>No comments yet. Start the discussion.</p>"
+            "" if everything else "<p>No comments yet. Start the discussion.</p>"
         )
 
     def _comment(self, c: Comment, names: dict[str, str], reply: bool) -> W.Widget:

@@ -25,7 +25,12 @@ def close_tree(widget: W.Widget) -> None:
 
 
 def labelled(widget: W.DOMWidget, css: str) -> W.DOMWidget:
-    """Give ``widget`` the stacked-label look and a stable class for tests and styling."""
+    """Give ``widget`` the stacked-label look and a stable class for tests and styling.
+
+    A text input without a placeholder gets none, rather than ipywidgets' default of a
+    zero-width space (which some screen readers announce)."""
+    if getattr(widget, "placeholder", None) == "\u200b":
+        widget.placeholder = ""
     widget.add_class("appraise-field")
     widget.add_class(css)
     return widget
@@ -95,7 +100,7 @@ class TextField:
     def check(self) -> bool:
         """Show what is wrong with the current value, if anything; True when it is fine."""
         if self.required and not self.value:
-            self.error.show(f"{self.label}: please fill this in.")
+            self.error.show(f"Please fill in “{self.label}”.")
         elif len(self.value) > self.limit:
             self.error.show(
                 f"{self.label} is too long: {len(self.value):,} characters, "

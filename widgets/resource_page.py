@@ -51,6 +51,11 @@ class ResourcePage:
         self.header.add_class("appraise-resource-header")
         self.preview = Preview()
         self.card = SummaryCard(wb, listing)
+        # Blind until you rate: the way to see the class's view without reviewing (recorded).
+        self.reveal = W.Button(description="Show me without reviewing")
+        self.reveal.add_class("appraise-reveal")
+        self.reveal.on_click(guard(self._on_reveal))
+        self._hidden: bool | None = None
         self.review_form = ReviewForm(wb, user, self._review_saved)
         self.correction_form = CorrectionForm(wb, user, self._correction_saved)
         self.corrections = CorrectionList(wb, user, self._changed)
@@ -65,6 +70,9 @@ class ResourcePage:
         actions = W.HBox([self.review_toggle, self.correction_toggle])
         actions.add_class("appraise-toolbar")
         actions.add_class("appraise-actions")
+        # A form closes once it is saved; its success message stays here, where it was.
+        self.notice = Status()
+        self.notice.widget.add_class("appraise-notice")
         self.share = W.HTML()
         self.widget = W.VBox(
             [
@@ -73,7 +81,9 @@ class ResourcePage:
                 self.header,
                 self.preview.widget,
                 self.card.widget,
+                self.reveal,
                 actions,
+                self.notice.widget,
                 self.review_form.widget,
                 self.correction_form.widget,
                 self.corrections.widget,
@@ -89,9 +99,14 @@ class ResourcePage:
         resource = self.wb.resource(resource_id)
         self.resource_id = resource_id
         self.status.clear()
+        self.notice.clear()
         names = self.wb.pseudonyms()
         topics = ", ".join(resource.topics)
-        added = names.get(resource.added_by, "a classmate")
+        added = (
+            "a tutor"
+            if self.wb.is_tutor(resource.added_by)
+            else names.get(resource.added_by, "a classmate")
+        )
         self.header.value = (
             f"<h2>{esc(resource.title)}</h2><p>{badge(resource.kind, 'kind')} "
             f"<span>{esc(resource.platform)}</span>"
@@ -110,8 +125,8 @@ class ResourcePage:
         self.correction_toggle.value = False
         self._toggle_review({"new": False})
         self._toggle_correction({"new": False})
+        self._hidden = None
         self._redraw()
-        self.corrections.show(resource_id)
         self.discussion.show(resource_id)
         self.share.value = (
             f"<p class='appraise-hint'><a href='?resource={esc(resource_id)}'>Link to this "
@@ -121,6 +136,11 @@ class ResourcePage:
     def _redraw(self) -> None:
         self.card.show(self.resource_id)
         self.reviews.show(self.resource_id)
+        hidden = bool((self.listing.row(self.resource_id) or {}).get("scores_hidden"))
+        self.reveal.layout.display = None if hidden else "none"
+        if hidden != self._hidden:  # the corrections follow when my review unblinds them
+            self._hidden = hidden
+            self.corrections.show(self.resource_id, hidden=hidden)
         self.review_toggle.description = (
             "Edit my review" if self.review_form.editing else "Review this resource"
         )
@@ -129,17 +149,38 @@ class ResourcePage:
 
     def _toggle_review(self, change: dict[str, Any]) -> None:
         self.review_form.widget.layout.display = None if change["new"] else "none"
+        if change["new"]:
+            self.notice.clear()
 
     def _toggle_correction(self, change: dict[str, Any]) -> None:
         self.correction_form.widget.layout.display = None if change["new"] else "none"
+        if change["new"]:
+            self.notice.clear()
+
+    def _close(self, toggle: W.ToggleButton, status: Status) -> None:
+        """Close a form after a save, moving its success message to the page's notice."""
+        message = status.message
+        status.clear()
+        toggle.value = False
+        self.notice.success(message)
+
+    def _on_reveal(self, _: W.Button) -> None:
+        self.wb.reveal(self.resource_id, self.user)
+        self._changed()
+        self.status.info(
+            "Here is what the class thinks. Your review of this resource will not count "
+            "towards your calibration, since you saw the class's view first."
+        )
 
     def _changed(self) -> None:
         self.listing.refresh()
         self._redraw()
 
     def _review_saved(self, _: Review) -> None:
+        self._close(self.review_toggle, self.review_form.status)
         self._changed()
 
     def _correction_saved(self, _: Correction) -> None:
+        self._close(self.correction_toggle, self.correction_form.status)
         self._changed()
-        self.corrections.show(self.resource_id)
+        self.corrections.show(self.resource_id, hidden=bool(self._hidden))

@@ -7,6 +7,7 @@ import ipywidgets as W
 
 from reviews.workbook import Workbook
 from widgets.format import CONFIDENCE_LABELS, FLAG_LABELS, badge, esc, fmt, when
+from widgets.hidden import hidden_html
 from widgets.listing import Listing
 
 
@@ -31,6 +32,12 @@ class ReviewList:
             return
         names = self.wb.pseudonyms()
         hi = rubric.score_range[1]
+        state = self.wb.moderation()
+        gone = [
+            hidden_html("review", r.reviewer == self.user, state.reasons.get(r.id, ""))
+            for r in self.wb.reviews(resource_id=resource_id, include_hidden=True)
+            if r.rubric == rubric.id and r.id in state.hidden
+        ]
         items = []
         for r in sorted(reviews, key=lambda r: r.updated_at, reverse=True):
             who = names.get(r.reviewer, "a classmate") + (
@@ -47,6 +54,7 @@ class ReviewList:
                 f"<li class='appraise-review'><p><b>{esc(who)}</b>{tutor} · "
                 f"{esc(' · '.join(bits))} · {esc(when(r.updated_at))}{flags}</p>{comment}</li>"
             )
+        items += [f"<li class='appraise-review'>{note}</li>" for note in gone]
         body = (
             f"<ul class='appraise-plain-list'>{''.join(items)}</ul>"
             if items

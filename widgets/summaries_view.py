@@ -94,6 +94,13 @@ class SummariesView:
     def load(self) -> None:
         self.rubric = self.wb.rubric()
         self.summary = self.wb.summary()
+        self.withheld = 0
+        if self.user and self.wb.blind_for(self.user):
+            # Blind until you rate (reviews/classroom/blind.py): only what this learner may see.
+            mine = {r.resource_id for r in self.wb.reviews() if r.reviewer == self.user}
+            seen = self.summary["id"].isin(mine | self.wb.revealed(self.user))
+            self.withheld = int((~seen & (self.summary["n_reviews"] > 0)).sum())
+            self.summary = self.summary[seen]
         topics = sorted({t.strip() for ts in self.summary["topics"] for t in ts.split(";")} - {""})
         # ipywidgets 8 leaves a dropdown blank when its options change: choose "All" again
         self.topic.options = [ALL, *topics]
@@ -139,6 +146,12 @@ class SummariesView:
         unrated = len(s) - len(rated)
         if unrated:
             table += f"<p>{unrated} resource(s) have no review yet.</p>"
+        if self.withheld:
+            table += (
+                f"<p class='appraise-hidden-note'>{self.withheld} reviewed resource(s) are not "
+                "shown: you see a resource's score here once you have reviewed it (or chosen "
+                "to see it) on the learner dashboard.</p>"
+            )
         self.ranking.value = table
         self.plots.value = self._plots(s, lo, hi)
 

@@ -56,6 +56,15 @@ def bar_html(label: str, value: float | None, lo: float, hi: float, words: str =
     )
 
 
+#: How consistent the class's reviewers are with each other, in words (quality/stats.py).
+CONSISTENCY = {
+    "reliable": "Reviewers in this class usually agree with each other: the score is dependable.",
+    "tentative": "Reviewers in this class agree only partly: take the score as a rough guide.",
+    "low": "Reviewers in this class often disagree with each other: read the reviews too, "
+    "not only the score.",
+}
+
+
 class SummaryCard:
     """The summary of one resource; call :meth:`show` with its id after every change."""
 
@@ -74,8 +83,10 @@ class SummaryCard:
         if row.get("scores_hidden"):
             parts.append(
                 "<p class='appraise-hidden-note'>Submit your own review to see the class's "
-                "score, verdict and reviews. Your tutor set this so that you judge it for "
-                "yourself first.</p>"
+                "score, verdict, reviews and corrections: your tutor set this so that you "
+                "judge it for yourself first. In a hurry? “Show me without reviewing” shows "
+                "them now; your review of it then does not count towards your calibration."
+                "</p>"
             )
         else:
             parts += self._scores(resource_id, row)
@@ -160,18 +171,23 @@ class SummaryCard:
             text = f"Agreement: reviewers' scores range from {fmt(smallest)} to {fmt(largest)}."
         html = f"<p class='appraise-agreement'>{esc(text)}"
         alpha = self.listing.agreement()
-        if alpha:
-            shown = "; ".join(
-                ("" if len(alpha) == 1 else f"{item} ")
-                + f"α {fmt(a, 2)}"
-                + (f" ({why})" if why else "")
-                for item, (a, why) in alpha.items()
-            )
-            html += (
-                " <span class='appraise-hint'>Class consistency on this rubric "
-                f"(Krippendorff's alpha, 1 = perfect): {esc(shown)}.</span>"
-            )
-        return html + "</p>"
+        if not alpha:
+            return html + "</p>"
+        worst = min(alpha.values())
+        html += f" <span class='appraise-hint'>{esc(CONSISTENCY.get(worst[1], ''))}</span></p>"
+        shown = "; ".join(
+            ("" if len(alpha) == 1 else f"{item} ")
+            + f"α {fmt(a, 2)}"
+            + (f" ({why})" if why else "")
+            for item, (a, why) in alpha.items()
+        )
+        return html + (
+            "<details class='appraise-how'><summary>How is this computed?</summary><p>"
+            f"Krippendorff's alpha over every resource reviewed at least twice: {esc(shown)}. "
+            "1 means reviewers always agree, 0 no more than chance; from 0.8 the ratings are "
+            "reliable, from 0.667 good enough for tentative conclusions (Krippendorff 2004)."
+            "</p></details>"
+        )
 
     @staticmethod
     def _flags_and_corrections(row: dict[str, Any]) -> list[str]:
@@ -179,14 +195,22 @@ class SummaryCard:
         n = int(row.get("n_reviews", 0) or 0)
         flags: dict[str, int] = row.get("flag_counts") or {}
         if flags:
-            items = []
+            items, bounds = [], []
             for flag, k in sorted(flags.items(), key=lambda kv: -kv[1]):
-                text = f"{FLAG_LABELS.get(flag, flag)}: {k} of {count(n, 'reviewer')}"
+                label = FLAG_LABELS.get(flag, flag)
+                text = f"{label}: {k} of {count(n, 'reviewer')}"
+                items.append(f"<li>{esc(text)}</li>")
                 lb = number(row.get(f"flag_{flag}_lb"))
                 if lb is not None:
-                    text += f" (at least {lb * 100:.0f}% of reviewers, allowing for chance)"
-                items.append(f"<li>{esc(text)}</li>")
+                    bounds.append(f"{label}: at least {lb * 100:.0f}%")
             out.append(f"<div class='appraise-flags'><b>⚑ Red flags</b><ul>{''.join(items)}</ul>")
+            if bounds:
+                out.append(
+                    "<details class='appraise-how'><summary>How is this computed?</summary><p>"
+                    "With few reviews one flag may be chance. Allowing for that, the share of "
+                    f"reviewers who would raise each flag is {esc('; '.join(bounds))} (the "
+                    "lower bound of the 95% Wilson score interval).</p></details>"
+                )
             out.append("</div>")
         if row.get("safety"):
             out.append(

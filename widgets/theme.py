@@ -93,6 +93,21 @@ CSS = """
   margin: 0.15rem 0; }
 .appraise-app .jupyter-button.appraise-overdue { border-left: 4px solid var(--ap-danger); }
 .appraise-app .appraise-assignment-done { margin: 0.2rem 0; color: var(--ap-muted); }
+/* On a phone the open filters take two columns, so the first results stay in view. */
+@media (max-width: 40rem) {
+  .appraise-app .appraise-filters { display: grid !important;
+    grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 0 0.5rem; }
+  .appraise-app .appraise-filters .appraise-field { margin: 0.15rem 0; }
+  .appraise-app .appraise-filters .appraise-field > .widget-label { font-size: 0.9rem;
+    padding-bottom: 0.1rem; }
+  .appraise-app .appraise-filters .widget-checkbox { grid-column: 1 / -1; }
+}
+.appraise-app .appraise-how summary { cursor: pointer; color: var(--ap-accent);
+  font-size: 0.9rem; min-height: 1.75rem; }
+.appraise-app .appraise-how p { color: var(--ap-muted); font-size: 0.9rem; }
+.appraise-app .appraise-hidden-item { color: var(--ap-muted); font-style: italic; }
+.appraise-app .appraise-vote-reasons li { font-size: 0.95rem; }
+.appraise-app .appraise-router { display: none !important; }
 
 /* Badges and cards. */
 .appraise-app .appraise-badge { display: inline-block; font-size: 0.8rem; line-height: 1.3;

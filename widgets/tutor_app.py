@@ -29,6 +29,8 @@ from widgets.format import esc
 from widgets.moderation import ModerationQueue
 from widgets.participation_view import ParticipationView
 from widgets.roster_view import RosterView
+from widgets.router import SCRIPT as ROUTER_SCRIPT
+from widgets.router import Router
 from widgets.status import Status
 from widgets.summaries_view import SummariesView
 from widgets.theme import stylesheet
@@ -65,9 +67,12 @@ class TutorApp:
         self.body.add_class("appraise-body")
         self.sections: dict[str, object] = {}
         self.damage = DamageBanner(wb)  # damaged files: reads skip them, tutors are told
+        # Each tab its own address (?tab=audit): Back and Forward, copied links.
+        self.router = Router(self.status.guard(self._follow))
+        self.wanted = ""
         self.widget = W.VBox(
             [stylesheet(), tutor_stylesheet(), self.title, self.who, self.nav,
-             self.damage.widget, self.status.widget, self.body]
+             self.damage.widget, self.status.widget, self.body, self.router.widget]
         )  # fmt: skip
         self.widget.add_class("appraise-app")
         self.widget.add_class("appraise-tutor-app")
@@ -77,8 +82,9 @@ class TutorApp:
         return open_from_environment(cls, environ)  # type: ignore[return-value]
 
     def show(self) -> None:
-        from IPython.display import display
+        from IPython.display import HTML, display
 
+        display(HTML(ROUTER_SCRIPT))
         display(self.widget)
 
     def start(
@@ -94,6 +100,7 @@ class TutorApp:
             wait = wait_for_request
         wait()
         env = os.environ if environ is None else environ
+        self.wanted = self.router.start(env.get("QUERY_STRING", "")).get("tab", "")
         verified = hub_user(env)  # appraise serve --hub: the server checked the hub's OAuth
         if verified is not None:
             self.hub = True
@@ -122,7 +129,10 @@ class TutorApp:
             ]
             return
         self.user = user
-        self.who.value = f"<p>Signed in as <b>{esc(user)}</b>, tutor</p>"
+        self.who.value = (
+            f"<p>Signed in as <b>{esc(user)}</b> <span class='appraise-hint'>(a tutor of this "
+            "workbook: you can moderate, see real names and export)</span></p>"
+        )
         buttons = []
         for name, (label, _) in SECTIONS.items():
             button = W.Button(description=label)
@@ -132,9 +142,14 @@ class TutorApp:
             self.tabs[name] = button
             buttons.append(button)
         self.nav.children = buttons
-        self.open("queue")
+        self.open(self.wanted if self.wanted in SECTIONS else "queue", replace=True)
 
-    def open(self, name: str) -> None:
+    def _follow(self, params: dict[str, str]) -> None:
+        tab = params.get("tab", "")
+        if self.user:
+            self.open(tab if tab in SECTIONS else "queue")
+
+    def open(self, name: str, replace: bool = False) -> None:
         """Show one section, building it on first use (and refreshing it afterwards)."""
         if not self.wb.is_tutor(self.user):
             self.status.error("Only the workbook's tutors can use this dashboard.")
@@ -153,6 +168,7 @@ class TutorApp:
             else:
                 button.remove_class("appraise-current")
         self.body.children = [section.widget]  # type: ignore[attr-defined]
+        self.router.push({"tab": "" if name == "queue" else name}, replace)
 
     def close(self) -> None:
         close_tree(self.widget)

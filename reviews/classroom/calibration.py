@@ -17,10 +17,12 @@ rubric, over the items ``i`` both answered (item weight ``w_i``, scale ``min_i..
     bias      = sum(w_i * (r_i - t_i) / (max_i - min_i)) / sum(w_i)
                                                          > 0: more generous than the tutor
 
-A learner's ``agreement`` and ``bias`` are the means over the calibration resources they
-reviewed (each resource counts once). Reviews with no item in common with the reference are
-not compared. The reference is the tutor's review as it is now: if the tutor edits it, the
-comparison follows.
+A review is not compared when its learner chose to see the class's view of the resource before
+reviewing it ("show me without reviewing", :mod:`reviews.classroom.blind`): it may be anchored
+on what they saw. A learner's ``agreement`` and ``bias`` are the means over the calibration
+resources they reviewed (each resource counts once). Reviews with no item in common with the
+reference are not compared. The reference is the tutor's review as it is now: if the tutor
+edits it, the comparison follows.
 
 Marking is a tutor action, checked here and written to the audit log as a ``calibrate``
 event whose target is the reference review (``uncalibrate`` undoes it).
@@ -35,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from reviews.classroom.blind import revealed
 from reviews.classroom.roles import Actor, authorise_identities, in_pseudonym_order, label_people
 from reviews.domain.errors import NotFound
 
@@ -164,6 +167,7 @@ def comparisons(wb: ClassroomSource, refs: list[Reference] | None = None) -> pd.
     """One row per learner review of a calibration resource, compared with the reference
     (real names in ``learner``; see :func:`calibration_detail` for the shown table)."""
     refs = references(wb) if refs is None else refs
+    anchored = revealed(wb)
     rows = []
     for ref in refs:
         rubric = wb.rubric(ref.review.rubric)
@@ -173,7 +177,9 @@ def comparisons(wb: ClassroomSource, refs: list[Reference] | None = None) -> pd.
         learners = [
             r
             for r in wb.reviews(resource_id=ref.review.resource_id)
-            if r.rubric == rubric.id and not wb.is_tutor(r.reviewer)  # canonical names
+            if r.rubric == rubric.id
+            and not wb.is_tutor(r.reviewer)  # canonical names
+            and (r.reviewer, r.resource_id) not in anchored
         ]
         if not learners:
             continue

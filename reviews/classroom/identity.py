@@ -84,4 +84,7 @@ class Identity:
         return hmac.compare_digest(given, self.config.join_code.upper().encode())
 
     def _display(self, name: str, number: int) -> str:
-        return f"Tutor {name}" if self.is_tutor(name) else f"Reviewer {number}"
+        if not self.is_tutor(name):
+            return f"Reviewer {number}"
+        # "Tutor tutor" for a tutor account called "tutor" reads as a typo: "Tutor".
+        return "Tutor" if name.lower() == "tutor" else f"Tutor {name}"

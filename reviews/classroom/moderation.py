@@ -9,7 +9,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from reviews.domain.errors import NotFound, ValidationError
-from reviews.domain.model import ModerationEvent, Record, build, new_id, valid_models
+from reviews.domain.model import (
+    LEARNER_ACTIONS,
+    ModerationEvent,
+    Record,
+    build,
+    new_id,
+    valid_models,
+)
 from reviews.domain.names import name_key
 from reviews.domain.visibility import State
 from reviews.store import Store
@@ -119,8 +126,16 @@ class Moderation:
     def moderation(self) -> State:
         return State.from_events(self.store.records("events"))
 
-    def audit_log(self) -> list[ModerationEvent]:
+    def _events(self) -> list[ModerationEvent]:
         return sorted(
             valid_models(ModerationEvent, self.store.records("events")),
             key=lambda e: (e.created_at, e.id),
         )
+
+    def audit_log(self) -> list[ModerationEvent]:
+        """Tutors' (and the administrator's) actions, in time order."""
+        return [e for e in self._events() if e.action not in LEARNER_ACTIONS]
+
+    def learner_events(self) -> list[ModerationEvent]:
+        """What learners recorded about themselves (``reveal``), in time order."""
+        return [e for e in self._events() if e.action in LEARNER_ACTIONS]

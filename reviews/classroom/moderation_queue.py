@@ -49,9 +49,23 @@ QUEUE_COLUMNS = [
     "flags",
     "agree",
     "dispute",
+    "vote_reasons",
     "created_at",
 ]
 AUDIT_COLUMNS = ["at", "actor", "via", "action", "kind", "target_id", "resource_title", "reason"]
+
+
+def vote_reasons(wb: ClassroomSource) -> dict[str, str]:
+    """Per correction, the reasons given with its votes, one per line, by pseudonym:
+    ``Reviewer 3 endorsed: "…"`` (the voters' real names never appear here)."""
+    shown = wb.pseudonyms()
+    lines: dict[str, list[str]] = {}
+    for vote in sorted(wb.votes(), key=lambda v: (v.updated_at, v.id)):
+        if vote.reason:
+            who = shown.get(vote.voter, "(no pseudonym yet)")
+            said = "endorsed" if vote.agree else "disputed"
+            lines.setdefault(vote.correction_id, []).append(f'{who} {said}: "{vote.reason}"')
+    return {cid: "\n".join(found) for cid, found in lines.items()}
 
 
 def moderation_queue(
@@ -67,6 +81,7 @@ def moderation_queue(
     votes: dict[str, list[int]] = {}
     for vote in wb.votes():
         votes.setdefault(vote.correction_id, [0, 0])[0 if vote.agree else 1] += 1
+    reasons = vote_reasons(wb)
     rows = []
     for c in wb.corrections():
         if state.status(c.id) != "proposed":
@@ -78,18 +93,18 @@ def moderation_queue(
             category = "disputed correction" if dispute else "new correction"
         text = f"{c.claim} → {c.correction}"
         rows.append((category, "correction", c.id, c.resource_id, c.author, text, c.severity,
-                     "", agree, dispute, c.created_at))  # fmt: skip
+                     "", agree, dispute, reasons.get(c.id, ""), c.created_at))  # fmt: skip
     for r in wb.reviews():
         if not r.flags:
             continue
         category = "confidentiality" if "confidentiality" in r.flags else "flagged review"
         rows.append((category, "review", r.id, r.resource_id, r.reviewer, r.comment, "",
-                     ", ".join(r.flags), 0, 0, r.created_at))  # fmt: skip
+                     ", ".join(r.flags), 0, 0, "", r.created_at))  # fmt: skip
     corrections = {c.id: c.resource_id for c in wb.corrections()}
     for m in wb.comments():
         resource_id = corrections.get(m.target_id, m.target_id)
         rows.append(("comment", "comment", m.id, resource_id, m.author, m.text, "", "", 0, 0,
-                     m.created_at))  # fmt: skip
+                     "", m.created_at))  # fmt: skip
     columns = [c for c in QUEUE_COLUMNS if c not in ("priority", "resource_title")]
     frame = pd.DataFrame(rows, columns=columns)
     frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)

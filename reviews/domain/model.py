@@ -16,7 +16,15 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, TypeVar
 
 import pydantic
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from reviews.domain.errors import AppraiseError, ValidationError
 from reviews.domain.names import BadName, canonical_name
@@ -72,6 +80,7 @@ EVENT_ACTIONS = (
     "roster",  # learners added to or removed from the roster, a personal code reset
     "assign",  # a tutor assigned reviews (target: the allocation's batch id)
     "unassign",  # a tutor withdrew the assignments of one batch
+    "reveal",  # a learner chose to see a resource's class view before reviewing it
 )
 #: How the person behind an action was identified (``ModerationEvent.via``).
 IDENTIFIED_BY = (
@@ -82,6 +91,8 @@ IDENTIFIED_BY = (
     "personal code",  # roster: the learner's personal code
     "administrator",  # the command line, with file access to the workbook
 )
+#: Events a learner writes about themselves: not tutor actions, so not in the audit log.
+LEARNER_ACTIONS = ("reveal",)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -172,11 +183,24 @@ class WorkbookConfig(BaseModel):
     hub_tutor_group: str | None = Field(default=None, min_length=1, max_length=255)
     join_code: str = Field(min_length=4, max_length=32)
     min_reviewers: int | None = Field(default=None, ge=1, le=100)
-    hide_reviews_until_submitted: bool = False
+    # Learners see a resource's class score, reviews and corrections only after reviewing it
+    # (reviews/classroom/blind.py). Off when the key is missing (workbooks made before it);
+    # Workbook.create turns it on for new ones.
+    blind_until_reviewed: bool = False
     storage: Literal["tinydb", "sqlite"] = "tinydb"
     created_at: Utc = Field(default_factory=now)
     # A salted scrypt hash (see reviews/passphrase.py), never the passphrase itself.
     tutor_passphrase_hash: str | None = Field(default=None, pattern=PASSPHRASE_PATTERN)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _renamed(cls, data: Any) -> Any:
+        """``hide_reviews_until_submitted`` (the setting's first name) still works."""
+        if isinstance(data, dict) and "hide_reviews_until_submitted" in data:
+            data = dict(data)
+            old = data.pop("hide_reviews_until_submitted")
+            data.setdefault("blind_until_reviewed", old)
+        return data
 
 
 class Resource(Record):

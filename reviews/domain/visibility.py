@@ -26,6 +26,7 @@ class Decision:
 @dataclass
 class State:
     hidden: set[str] = field(default_factory=set)
+    reasons: dict[str, str] = field(default_factory=dict)  # why each hidden record is hidden
     decisions: dict[str, Decision] = field(default_factory=dict)
 
     @classmethod
@@ -41,8 +42,10 @@ class State:
                 continue
             if action == "hide":
                 state.hidden.add(target)
+                state.reasons[target] = str(event.get("reason", ""))
             elif action == "restore":
                 state.hidden.discard(target)
+                state.reasons.pop(target, None)
             elif action in STATUS_BY_ACTION:
                 state.decisions[target] = Decision(
                     STATUS_BY_ACTION[action],

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from reviews.classroom.moderation_queue import vote_reasons
 from reviews.classroom.roles import label_people
 from reviews.export.base import ExportRequest
 
@@ -34,6 +35,7 @@ CORRECTION_COLUMNS = [
     "decided_at",
     "agree",
     "dispute",
+    "vote_reasons",
     "created_at",
 ]
 
@@ -78,6 +80,7 @@ def corrections(req: ExportRequest) -> pd.DataFrame:
     votes: dict[str, list[int]] = {}
     for vote in wb.votes():
         votes.setdefault(vote.correction_id, [0, 0])[0 if vote.agree else 1] += 1
+    reasons = vote_reasons(wb)  # by pseudonym, even in an export with identities
     rows = []
     for c in wb.corrections():
         decision = state.decisions.get(c.id)
@@ -101,6 +104,7 @@ def corrections(req: ExportRequest) -> pd.DataFrame:
                 "decided_at": pd.Timestamp(decision.at) if decision else pd.NaT,
                 "agree": agree,
                 "dispute": dispute,
+                "vote_reasons": reasons.get(c.id, ""),
                 "created_at": pd.Timestamp(c.created_at),
             }
         )

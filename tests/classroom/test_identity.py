@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from reviews import PermissionDenied, Workbook
@@ -47,3 +49,8 @@ def test_join_code_ignores_case_and_spaces(wb: Workbook) -> None:
     assert wb.check_join_code(f" {code[:3]} {code[3:]} ")
     assert not wb.check_join_code("WRONG1")
     assert not wb.check_join_code("")
+
+
+def test_a_tutor_account_called_tutor_is_shown_once_as_tutor(tmp_path: Path) -> None:
+    wb = Workbook.create(tmp_path / "wb", title="Demo", tutors=["tutor"])
+    assert wb.pseudonym("tutor") == "Tutor"

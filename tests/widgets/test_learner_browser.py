@@ -151,7 +151,9 @@ def test_two_learners_review_correct_dispute_and_see_the_new_summary(
     page.get_by_role("button", name="Edit my text").click()
     page.get_by_label("Comment (optional)").fill("Clear and practical; the dosing table is dated.")
     page.get_by_role("button", name="Submit review").click()
-    expect(page.locator(".appraise-review-form .appraise-success")).to_contain_text("Saved")
+    # The form closes; its success message stays where it was.
+    expect(page.locator(".appraise-notice .appraise-success")).to_contain_text("Saved")
+    expect(page.locator(".appraise-review-form")).to_be_hidden()
     expect(page.locator(".appraise-summary")).to_contain_text("Based on 1 review")
     alice.fits()
 
@@ -165,7 +167,8 @@ def test_two_learners_review_correct_dispute_and_see_the_new_summary(
     page.get_by_label("Evidence", exact=True).fill("NICE NG196 section 1.7, PMID: 34447992")
     page.get_by_label("Major: would mislead").check()
     page.get_by_role("button", name="Submit correction").click()
-    expect(page.locator(".appraise-correction-form .appraise-success")).to_be_visible()
+    expect(page.locator(".appraise-notice .appraise-success")).to_contain_text("submitted")
+    expect(page.locator(".appraise-correction-form")).to_be_hidden()
     expect(page.locator(".appraise-correction").filter(has_text=claim)).to_contain_text(
         "You proposed this correction"
     )
@@ -175,7 +178,7 @@ def test_two_learners_review_correct_dispute_and_see_the_new_summary(
     bob.page.get_by_role("button", name="Review this resource").click()
     bob.page.get_by_label("2 – Weak").check()
     bob.page.get_by_role("button", name="Submit review").click()
-    expect(bob.page.locator(".appraise-review-form .appraise-success")).to_be_visible()
+    expect(bob.page.locator(".appraise-notice .appraise-success")).to_be_visible()
     card = bob.page.locator(".appraise-correction").filter(has_text=claim)
     card.get_by_label("Your reason (optional)").fill(
         "NG196 still allows digoxin first in sedentary people."

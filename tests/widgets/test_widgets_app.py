@@ -201,7 +201,8 @@ def test_corrections_show_status_votes_and_let_others_change_their_vote(room: Cl
     card = ana.cards[0]
     card.reason.value = "Matches NG196."
     card.endorse.click()
-    assert "% of the class agrees, allowing for chance" in card.text.value
+    assert "1 of 1 classmate who voted agrees" in card.text.value
+    assert "How is this computed?" in card.text.value and "Wilson" in card.text.value
     assert (
         "You endorsed this" in card.my_vote.value
         and "1 endorsement · 0 disputes" in card.text.value
@@ -230,7 +231,7 @@ def test_without_a_corrections_summary_the_list_still_shows_status_and_votes(
     ana.show(room.video.id)
     text = ana.cards[0].text.value
     assert "Proposed" in text and "0 endorsements · 1 dispute" in text
-    assert "of the class agrees" not in text
+    assert "0 of 1 classmate who voted agree" in text and "How is this computed" not in text
 
 
 def test_voting_on_ones_own_correction_is_refused_by_the_workbook(room: Classroom) -> None:

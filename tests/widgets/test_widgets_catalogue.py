@@ -83,6 +83,22 @@ def test_sorts_by_score_reviews_newest_and_disputes(room: Classroom) -> None:
     assert titles(cat)[0] == "AF in 10 minutes"
 
 
+def test_best_score_first_puts_resources_with_a_verdict_before_provisional_ones(
+    room: Classroom,
+) -> None:
+    wb = room.wb
+    for i, stars in enumerate([4, 4, 3, 4]):  # enough reviews for a verdict, a middling score
+        wb.submit_review(room.wiki.id, f"learner-{i}", {"overall": stars})
+    cat, _ = catalogue_for(room, "ana")
+    wiki = cat.listing.row(room.wiki.id)
+    blog = cat.listing.row(room.blog.id)
+    assert wiki is not None and blog is not None
+    assert wiki["verdict"] != "provisional" and blog["verdict"] == "provisional"
+    assert blog["score"] > wiki["score"]  # one 5-star review scores higher...
+    order = titles(cat)
+    assert order.index("Atrial fibrillation") < order.index("LITFL: AF ECG library")  # ...not first
+
+
 def test_a_title_opens_its_resource(room: Classroom) -> None:
     cat, opened = catalogue_for(room, "ana")
     cat.search.value = "wikipedia"
@@ -117,7 +133,7 @@ def test_pages_of_twenty_with_previous_and_next(tmp_path: Path, room: Classroom)
 
 
 def test_scores_stay_hidden_until_i_have_reviewed_when_the_tutor_says_so(tmp_path: Path) -> None:
-    room = make_classroom(tmp_path / "wb", hide_reviews_until_submitted=True)
+    room = make_classroom(tmp_path / "wb", blind_until_reviewed=True)
     listing = Listing(room.wb, "cat")  # cat reviewed only the hostile page
     video = listing.row(room.video.id)
     assert video is not None and video["scores_hidden"]

@@ -103,7 +103,11 @@ QUESTIONS = [
 def create_demo(directory: Path, seed: int = 7) -> Workbook:
     """Create the demo workbook in ``directory`` (which must not be a workbook yet)."""
     rng = random.Random(seed)
-    wb = Workbook.create(directory, title="Cardiology block (demo)", tutors=[TUTOR])
+    # The demo shows the class's scores at once (blind_until_reviewed would hide them from
+    # anyone new to it, which is everyone trying the demo).
+    wb = Workbook.create(
+        directory, title="Cardiology block (demo)", tutors=[TUTOR], blind_until_reviewed=False
+    )
     import_resources(wb, CATALOGUE_CSV, added_by=TUTOR)
     resources = wb.resources()
     quality = {

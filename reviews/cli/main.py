@@ -19,6 +19,7 @@ from reviews.cli.passphrase import passphrase
 from reviews.cli.reviewers import reviewers
 from reviews.cli.serve import serve
 from reviews.cli.summary import summary
+from reviews.cli.upgrade_db import upgrade_db
 from reviews.domain.errors import AppraiseError, ImportRowsError
 
 
@@ -48,6 +49,7 @@ for command in (
     passphrase,
     reviewers,
     export_command,
+    upgrade_db,
 ):
     cli.add_command(command)
 

@@ -149,7 +149,12 @@ class WorkbookConfig(BaseModel):
     join_code: str = Field(default_factory=new_join_code, min_length=4, max_length=32)
     min_reviewers: int | None = Field(default=None, ge=1, le=100)
     hide_reviews_until_submitted: bool = False
-    storage: Literal["tinydb", "sqlite"] = "tinydb"
+    storage: Literal["tinydb", "sqlite", "postgresql"] = "tinydb"
+    # The PostgreSQL URL of ``storage: postgresql``, never with a password (see
+    # reviews/store/database.py for where the password comes from).
+    database: str | None = Field(
+        default=None, max_length=500, pattern=r"^[^:/@]+://[^:@/]*@?[^@]*$"
+    )
     created_at: Utc = Field(default_factory=now)
     # A salted scrypt hash (see reviews/passphrase.py), never the passphrase itself.
     tutor_passphrase_hash: str | None = Field(default=None, pattern=PASSPHRASE_PATTERN)

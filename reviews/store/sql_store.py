@@ -1,0 +1,331 @@
+"""The SQL backend: every kind of record as a JSON document in one ``documents`` table.
+
+One code path (SQLAlchemy 2 Core) serves PostgreSQL, through psycopg 3, for deployments that
+outgrow one machine, and SQLite (``appraise.sqlite`` in the workbook directory) for a single
+machine. A row is keyed by (kind, id) and holds the document as JSON text plus the few columns
+queries filter on (the shard it belongs to, resource_id, rubric, created_at, deleted_at), so a
+new kind of record needs no schema migration. The schema itself is versioned with Alembic
+(:mod:`reviews.store.schema`).
+
+The guarantees of the TinyDB backend hold here too:
+
+* a transaction on one shard is one database transaction: committed whole or not at all;
+* writers to the same shard are serialised (PostgreSQL: a transaction-scoped advisory lock on
+  the shard's name; SQLite: ``BEGIN IMMEDIATE``), so a read-modify-write such as editing a
+  review or numbering a pseudonym never loses a concurrent change;
+* a commit is durable when it returns (PostgreSQL's default ``synchronous_commit``; SQLite
+  ``synchronous=FULL`` in WAL mode).
+
+A lost connection (the server restarted) fails the transaction in progress with a clear
+:class:`StorageError`; the next one reconnects (``pool_pre_ping``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine, make_url
+
+from reviews.domain.errors import DamagedFile, StorageError
+from reviews.store.base import KINDS, Doc, Problem, Shard, Store
+from reviews.store.schema import check_schema, current, documents, upgrade
+
+_ENGINES: dict[str, Engine] = {}
+
+
+def safe_url(url: str | sa.URL) -> str:
+    """``url`` as it may be shown or logged: the password replaced by ``***``."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def engine_for(url: str | sa.URL, connect_args: dict[str, Any] | None = None) -> Engine:
+    """One engine (one connection pool) per database per process, however many workbooks
+    are opened: a Voila kernel opens its workbook often."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    key = parsed.render_as_string(hide_password=False) + repr(sorted((connect_args or {}).items()))
+    engine = _ENGINES.get(key)
+    if engine is None:
+        if parsed.get_backend_name() == "sqlite":
+            engine = sa.create_engine(parsed, connect_args={"timeout": 30.0})
+            sa.event.listen(engine, "connect", _sqlite_connect)
+            sa.event.listen(engine, "begin", _sqlite_begin)
+        else:
+            engine = sa.create_engine(
+                parsed, pool_pre_ping=True, pool_size=2, connect_args=connect_args or {}
+            )
+        _ENGINES[key] = engine
+    return engine
+
+
+def dispose_engines() -> None:
+    """Close every pooled connection of this process (tests, and before a fork)."""
+    for engine in _ENGINES.values():
+        engine.dispose()
+    _ENGINES.clear()
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy's "begin" event issue BEGIN IMMEDIATE itself (the pysqlite driver would
+    # otherwise begin lazily, and deferred transactions can deadlock two writers).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # Writers take the write lock at once (BEGIN IMMEDIATE); readers begin a deferred
+    # transaction, a consistent snapshot in WAL mode that never waits for a writer.
+    write = conn.get_execution_options().get("appraise_write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def lock_key(shard: str) -> int:
+    """A signed 64-bit key for ``pg_advisory_xact_lock``: the same for every process."""
+    return int.from_bytes(hashlib.sha256(shard.encode("utf-8")).digest()[:8], "big", signed=True)
+
+
+def row_for(kind: str, shard: str, doc: Doc) -> dict[str, Any]:
+    """The row storing ``doc``: the JSON text and the columns queries filter on."""
+
+    def text(key: str) -> str | None:
+        value = doc.get(key)
+        return value if isinstance(value, str) else None
+
+    return {
+        "kind": kind,
+        "id": doc["id"],
+        "shard": shard,
+        "resource_id": text("resource_id"),
+        "rubric": text("rubric"),
+        "created_at": text("created_at"),
+        "deleted_at": text("deleted_at"),
+        "doc": orjson.dumps(doc).decode("utf-8"),
+    }
+
+
+def parse(text: str) -> Doc | None:
+    """A stored document, or None when the text is not a JSON object (see problems())."""
+    try:
+        doc = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return None
+    return doc if isinstance(doc, dict) else None
+
+
+class SQLShard(Shard):
+    """One shard inside an open database transaction."""
+
+    def __init__(self, store: SQLStore, conn: Connection, shard: str) -> None:
+        self.store = store
+        self.conn = conn
+        self.shard = shard
+
+    def _docs(self, kind: str, *where: Any) -> list[Doc]:
+        query = sa.select(documents.c.id, documents.c.doc).where(
+            documents.c.kind == kind, documents.c.shard == self.shard, *where
+        )
+        out = []
+        for rid, text in self.conn.execute(query):
+            doc = parse(text)
+            if doc is None:  # a damaged row stops its shard's writes instead of being replaced
+                raise DamagedFile(f"{self.store.where} [{kind} {rid}]", "not valid JSON")
+            out.append(doc)
+        return out
+
+    def all(self, kind: str) -> list[Doc]:
+        return self._docs(kind)
+
+    def find(self, kind: str, **match: Any) -> list[Doc]:
+        where = [
+            getattr(documents.c, key) == value
+            for key, value in match.items()
+            if key in ("id", "resource_id", "rubric") and isinstance(value, str)
+        ]
+        return [d for d in self._docs(kind, *where) if all(d.get(k) == v for k, v in match.items())]
+
+    def get(self, kind: str, doc_id: str) -> Doc | None:
+        found = self._docs(kind, documents.c.id == doc_id)
+        return found[0] if found else None
+
+    def put(self, kind: str, doc: Doc) -> None:
+        self.put_many(kind, [doc])
+
+    def add(self, kind: str, doc: Doc) -> None:
+        self.store.execute(self.conn, documents.insert(), [row_for(kind, self.shard, doc)])
+
+    def put_many(self, kind: str, docs: list[Doc]) -> None:
+        if not docs:
+            return
+        dialect = postgresql if self.conn.dialect.name == "postgresql" else sqlite
+        insert = dialect.insert(documents)
+        upsert = insert.on_conflict_do_update(
+            index_elements=[documents.c.kind, documents.c.id],
+            set_={c: insert.excluded[c] for c in ("resource_id", "rubric", "deleted_at", "doc")},
+        )
+        self.store.execute(self.conn, upsert, [row_for(kind, self.shard, d) for d in docs])
+
+
+class SQLStore(Store):
+    """A workbook's records in a SQL database (``postgresql`` or ``sqlite``)."""
+
+    def __init__(
+        self,
+        url: str | sa.URL,
+        name: str,
+        connect_args: dict[str, Any] | None = None,
+        create: bool = False,
+    ) -> None:
+        self.name = name
+        self.where = safe_url(url)
+        self.engine = engine_for(url, connect_args)
+        if create:
+            self._create()
+        with self._connect() as conn:
+            check_schema(conn, self.where)
+
+    def _create(self) -> None:
+        """Give a new workbook an empty database with the current schema."""
+        try:
+            with self.engine.execution_options(appraise_write=True).begin() as conn:
+                if current(conn) is None and not sa.inspect(conn).has_table("documents"):
+                    upgrade(conn)
+        except sa.exc.OperationalError as exc:
+            raise StorageError(
+                f"the workbook database {self.where} cannot be reached: {_first_line(exc)}"
+            ) from None
+        if not self.is_empty():
+            raise StorageError(
+                f"{self.where} already holds records; give each workbook an empty database"
+            )
+
+    @contextmanager
+    def _connect(self) -> Iterator[Connection]:
+        """A connection, with a lost or refused one reported on one line."""
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except sa.exc.OperationalError as exc:
+            raise StorageError(
+                f"the workbook database {self.where} cannot be reached: {_first_line(exc)}"
+            ) from None
+
+    def execute(self, conn: Connection, statement: Any, rows: list[dict[str, Any]]) -> None:
+        try:
+            conn.execute(statement, rows)
+        except sa.exc.IntegrityError as exc:
+            raise StorageError(f"could not save to {self.where}: {_first_line(exc)}") from None
+
+    @contextmanager
+    def transaction(self, shard: str) -> Iterator[Shard]:
+        try:
+            with self.engine.execution_options(appraise_write=True).begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    conn.execute(sa.select(sa.func.pg_advisory_xact_lock(lock_key(shard))))
+                yield SQLShard(self, conn, shard)
+        except sa.exc.OperationalError as exc:
+            raise StorageError(
+                f"the workbook database {self.where} is unreachable or busy; nothing was "
+                f"saved, try again ({_first_line(exc)})"
+            ) from None
+        except sa.exc.DBAPIError as exc:
+            if exc.connection_invalidated:
+                raise StorageError(
+                    f"lost the connection to {self.where}; nothing was saved, try again"
+                ) from None
+            raise
+
+    def _select(self, query: Any) -> list[Any]:
+        with self._connect() as conn:
+            return list(conn.execute(query))
+
+    def records(self, kind: str) -> list[Doc]:
+        rows = self._select(sa.select(documents.c.doc).where(documents.c.kind == kind))
+        return [doc for (text,) in rows if (doc := parse(text)) is not None]
+
+    def get(self, kind: str, doc_id: str) -> Doc | None:
+        query = sa.select(documents.c.doc).where(documents.c.kind == kind, documents.c.id == doc_id)
+        rows = self._select(query)
+        return parse(rows[0][0]) if rows else None
+
+    def live_reviews(self, rubric: str) -> list[Doc]:
+        query = sa.select(documents.c.doc).where(
+            documents.c.kind == "reviews",
+            documents.c.rubric == rubric,
+            documents.c.deleted_at.is_(None),
+        )
+        rows = self._select(query)
+        return [doc for (text,) in rows if (doc := parse(text)) is not None]
+
+    def count(self, kind: str) -> int:
+        query = sa.select(sa.func.count()).select_from(documents).where(documents.c.kind == kind)
+        return int(self._select(query)[0][0])
+
+    def is_empty(self) -> bool:
+        return not self._select(sa.select(documents.c.id).limit(1))
+
+    def scan(self) -> Iterator[tuple[str, str, Doc]]:
+        rows = self._select(sa.select(documents.c.kind, documents.c.id, documents.c.doc))
+        for kind, rid, text in rows:
+            doc = parse(text)
+            if doc is not None:
+                yield f"{self.where} [{kind} {rid}]", kind, doc
+
+    def shard_names(self) -> Iterator[str]:
+        yield self.where
+
+    def problems(self) -> list[Problem]:
+        found = []
+        try:
+            with self._connect() as conn:
+                if conn.dialect.name == "sqlite":
+                    (status,) = conn.exec_driver_sql("PRAGMA integrity_check").one()
+                    if status != "ok":
+                        found.append(Problem(self.where, f"integrity check: {status}"))
+                query = sa.select(documents.c.kind, documents.c.id, documents.c.doc)
+                for kind, rid, text in conn.execute(query):
+                    where = f"{self.where} [{kind} {rid}]"
+                    if kind not in KINDS:
+                        found.append(Problem(where, f"unknown kind {kind!r}"))
+                    try:
+                        doc = orjson.loads(text)
+                    except orjson.JSONDecodeError as exc:
+                        found.append(Problem(where, f"not valid JSON: {exc}"))
+                        continue
+                    if not isinstance(doc, dict) or doc.get("id") != rid:
+                        found.append(Problem(where, "document id does not match its row"))
+        except (StorageError, sa.exc.DatabaseError) as exc:
+            found.append(Problem(self.where, f"cannot be read: {_first_line(exc)}"))
+        return found
+
+
+def upgrade_url(url: str | sa.URL, connect_args: dict[str, Any]) -> str:
+    """Run the schema migrations on the database at ``url``; what was done, in words."""
+    where = safe_url(url)
+    engine = engine_for(url, connect_args)
+    try:
+        with engine.execution_options(appraise_write=True).begin() as conn:
+            before, after = upgrade(conn)
+    except sa.exc.OperationalError as exc:
+        raise StorageError(
+            f"the workbook database {where} cannot be reached: {_first_line(exc)}"
+        ) from None
+    if before == after:
+        return f"{where} is already at schema {after}; nothing to do"
+    return f"upgraded {where} from schema {before or 'none'} to {after}"
+
+
+def _first_line(exc: BaseException) -> str:
+    """The driver's own message, without SQLAlchemy's statement dump and links."""
+    inner = getattr(exc, "orig", None) or exc
+    text = str(inner).strip().splitlines()
+    return text[0] if text else type(inner).__name__

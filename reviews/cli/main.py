@@ -15,6 +15,7 @@ from reviews.cli.demo import demo
 from reviews.cli.export import export_command
 from reviews.cli.imports import import_group
 from reviews.cli.init import init
+from reviews.cli.migrate import migrate
 from reviews.cli.passphrase import passphrase
 from reviews.cli.reviewers import reviewers
 from reviews.cli.serve import serve
@@ -50,6 +51,7 @@ for command in (
     reviewers,
     export_command,
     upgrade_db,
+    migrate,
 ):
     cli.add_command(command)
 

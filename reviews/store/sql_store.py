@@ -244,6 +244,34 @@ class SQLStore(Store):
                 ) from None
             raise
 
+    def load(self, rows: Iterator[tuple[str, str, Doc]], batch: int = 5000) -> int:
+        """Insert (shard, kind, document) rows in ONE transaction (``appraise migrate``):
+        all of them or, on any error, none. The number of rows inserted."""
+        done = 0
+        with self.transaction("__load__") as shard:
+            conn = shard.conn  # type: ignore[attr-defined]
+            chunk: list[dict[str, Any]] = []
+            for where, kind, doc in rows:
+                chunk.append(row_for(kind, where, doc))
+                if len(chunk) >= batch:
+                    self.execute(conn, documents.insert(), chunk)
+                    done, chunk = done + len(chunk), []
+            if chunk:
+                self.execute(conn, documents.insert(), chunk)
+                done += len(chunk)
+        return done
+
+    def clear(self) -> None:
+        """Delete every record (only to undo a failed ``appraise migrate`` into this empty
+        database)."""
+        with self.transaction("__load__") as shard:
+            shard.conn.execute(documents.delete())  # type: ignore[attr-defined]
+
+    def counts(self) -> dict[str, int]:
+        """Stored rows per kind."""
+        query = sa.select(documents.c.kind, sa.func.count()).group_by(documents.c.kind)
+        return {kind: int(n) for kind, n in self._select(query)}
+
     def _select(self, query: Any) -> list[Any]:
         with self._connect() as conn:
             return list(conn.execute(query))
@@ -265,10 +293,6 @@ class SQLStore(Store):
         )
         rows = self._select(query)
         return [doc for (text,) in rows if (doc := parse(text)) is not None]
-
-    def count(self, kind: str) -> int:
-        query = sa.select(sa.func.count()).select_from(documents).where(documents.c.kind == kind)
-        return int(self._select(query)[0][0])
 
     def is_empty(self) -> bool:
         return not self._select(sa.select(documents.c.id).limit(1))

@@ -56,13 +56,6 @@ from reviews.domain.rubric import Rubric
 from reviews.domain.rubric_files import load_rubrics
 from reviews.domain.urls import infer_kind, infer_platform, normalise_url
 from reviews.store import CATALOGUE, Store, open_store, upgrade_store
-from reviews.store.database import (
-    ENV_URL,
-    database_from_environment,
-    parse_url,
-    without_password,
-    write_passfile,
-)
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -115,6 +108,14 @@ class Workbook(Identity, Discussion, Moderation):
         ``database`` (a PostgreSQL URL, or ``APPRAISE_DATABASE_URL`` with
         ``storage="postgresql"``) keeps the records in that empty database; its password, if
         the URL has one, goes to ``<path>/.pgpass`` (mode 0600), never to workbook.yaml."""
+        from reviews.store.database import (  # SQLAlchemy only for workbooks that need it
+            ENV_URL,
+            database_from_environment,
+            parse_url,
+            without_password,
+            write_passfile,
+        )
+
         root = Path(path)
         if (root / CONFIG_FILE).exists():
             raise ValidationError(f"{root} is already a workbook; open it instead")

@@ -94,7 +94,9 @@ class Store(ABC):
 
     def live_reviews(self, rubric: str) -> list[Doc]:
         """Reviews of ``rubric`` that are not soft-deleted: what the summary tabulates. SQL
-        backends answer with one indexed query instead of every stored review."""
+        backends answer with one indexed query instead of every stored review, and may return
+        only the fields the summary reads (id, resource_id, reviewer, rubric, scores,
+        confidence, created_at, updated_at)."""
         return [
             d
             for d in self.records("reviews")

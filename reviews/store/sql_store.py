@@ -37,6 +37,9 @@ from reviews.store.base import KINDS, Doc, Problem, Shard, Store
 from reviews.store.schema import check_schema, current, documents, upgrade
 
 _ENGINES: dict[str, Engine] = {}
+# What reviews.quality.frames reads of a review (Store.live_reviews may return only these).
+SUMMARY_FIELDS = ("id", "resource_id", "reviewer", "rubric", "scores", "confidence",
+                  "created_at", "updated_at")  # fmt: skip
 
 
 def safe_url(url: str | sa.URL) -> str:
@@ -286,12 +289,20 @@ class SQLStore(Store):
         return parse(rows[0][0]) if rows else None
 
     def live_reviews(self, rubric: str) -> list[Doc]:
-        query = sa.select(documents.c.doc).where(
+        where = (
             documents.c.kind == "reviews",
             documents.c.rubric == rubric,
             documents.c.deleted_at.is_(None),
         )
-        rows = self._select(query)
+        if self.engine.dialect.name == "postgresql":
+            # Only the fields the summary tabulates, picked out by the server: a comment or a
+            # review's revisions never cross the wire or become Python objects.
+            jsonb = sa.cast(documents.c.doc, postgresql.JSONB)
+            pairs = [part for key in SUMMARY_FIELDS for part in (sa.literal(key), jsonb[key])]
+            picked = sa.cast(sa.func.jsonb_build_object(*pairs), sa.Text)
+            rows = self._select(sa.select(picked).where(*where))
+        else:
+            rows = self._select(sa.select(documents.c.doc).where(*where))
         return [doc for (text,) in rows if (doc := parse(text)) is not None]
 
     def is_empty(self) -> bool:

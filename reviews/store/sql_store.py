@@ -112,7 +112,7 @@ def row_for(kind: str, shard: str, doc: Doc) -> dict[str, Any]:
         "rubric": text("rubric"),
         "created_at": text("created_at"),
         "deleted_at": text("deleted_at"),
-        "doc": orjson.dumps(doc).decode("utf-8"),
+        "doc_json": orjson.dumps(doc).decode("utf-8"),
     }
 
 
@@ -134,14 +134,14 @@ class SQLShard(Shard):
         self.shard = shard
 
     def _docs(self, kind: str, *where: Any) -> list[Doc]:
-        query = sa.select(documents.c.id, documents.c.doc).where(
+        query = sa.select(documents.c.id, self.store.doc).where(
             documents.c.kind == kind, documents.c.shard == self.shard, *where
         )
         out = []
         for rid, text in self.conn.execute(query):
             doc = parse(text)
             if doc is None:  # a damaged row stops its shard's writes instead of being replaced
-                raise DamagedFile(f"{self.store.where} [{kind} {rid}]", "not valid JSON")
+                raise DamagedFile(f"{self.store.where} [{kind} {rid}]", "not a JSON object")
             out.append(doc)
         return out
 
@@ -164,18 +164,29 @@ class SQLShard(Shard):
         self.put_many(kind, [doc])
 
     def add(self, kind: str, doc: Doc) -> None:
-        self.store.execute(self.conn, documents.insert(), [row_for(kind, self.shard, doc)])
+        self.store.execute(self.conn, self.store.insert, [row_for(kind, self.shard, doc)])
 
     def put_many(self, kind: str, docs: list[Doc]) -> None:
-        if not docs:
-            return
-        dialect = postgresql if self.conn.dialect.name == "postgresql" else sqlite
-        insert = dialect.insert(documents)
-        upsert = insert.on_conflict_do_update(
-            index_elements=[documents.c.kind, documents.c.id],
-            set_={c: insert.excluded[c] for c in ("resource_id", "rubric", "deleted_at", "doc")},
-        )
-        self.store.execute(self.conn, upsert, [row_for(kind, self.shard, d) for d in docs])
+        if docs:
+            rows = [row_for(kind, self.shard, d) for d in docs]
+            self.store.execute(self.conn, self.store.upsert, rows)
+
+
+def insert_statements(dialect_name: str) -> tuple[Any, Any]:
+    """(insert, insert-or-replace-by-(kind, id)) for rows made by :func:`row_for`.
+
+    PostgreSQL receives the JSON text and casts it to jsonb itself (SQLAlchemy would type the
+    parameter as varchar, which a jsonb column refuses)."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    values: dict[str, Any] = {c.name: sa.bindparam(c.name) for c in documents.c if c.name != "doc"}
+    doc = sa.bindparam("doc_json", type_=sa.Text)
+    values["doc"] = sa.cast(doc, postgresql.JSONB) if dialect_name == "postgresql" else doc
+    insert = dialect.insert(documents).values(values)
+    upsert = insert.on_conflict_do_update(
+        index_elements=[documents.c.kind, documents.c.id],
+        set_={c: insert.excluded[c] for c in ("resource_id", "rubric", "deleted_at", "doc")},
+    )
+    return insert, upsert
 
 
 class SQLStore(Store):
@@ -191,6 +202,11 @@ class SQLStore(Store):
         self.name = name
         self.where = safe_url(url)
         self.engine = engine_for(url, connect_args)
+        # PostgreSQL keeps documents as jsonb (parsed once, when written, so queries can pick
+        # fields cheaply); they are read back as text and parsed with orjson.
+        postgres = self.engine.dialect.name == "postgresql"
+        self.doc: Any = sa.cast(documents.c.doc, sa.Text) if postgres else documents.c.doc
+        self.insert, self.upsert = insert_statements(self.engine.dialect.name)
         if create:
             self._create()
         with self._connect() as conn:
@@ -257,10 +273,10 @@ class SQLStore(Store):
             for where, kind, doc in rows:
                 chunk.append(row_for(kind, where, doc))
                 if len(chunk) >= batch:
-                    self.execute(conn, documents.insert(), chunk)
+                    self.execute(conn, self.insert, chunk)
                     done, chunk = done + len(chunk), []
             if chunk:
-                self.execute(conn, documents.insert(), chunk)
+                self.execute(conn, self.insert, chunk)
                 done += len(chunk)
         return done
 
@@ -277,14 +293,14 @@ class SQLStore(Store):
 
     def _select(self, query: Any) -> list[Any]:
         with self._connect() as conn:
-            return list(conn.execute(query))
+            return list(conn.execute(query).all())
 
     def records(self, kind: str) -> list[Doc]:
-        rows = self._select(sa.select(documents.c.doc).where(documents.c.kind == kind))
+        rows = self._select(sa.select(self.doc).where(documents.c.kind == kind))
         return [doc for (text,) in rows if (doc := parse(text)) is not None]
 
     def get(self, kind: str, doc_id: str) -> Doc | None:
-        query = sa.select(documents.c.doc).where(documents.c.kind == kind, documents.c.id == doc_id)
+        query = sa.select(self.doc).where(documents.c.kind == kind, documents.c.id == doc_id)
         rows = self._select(query)
         return parse(rows[0][0]) if rows else None
 
@@ -297,19 +313,21 @@ class SQLStore(Store):
         if self.engine.dialect.name == "postgresql":
             # Only the fields the summary tabulates, picked out by the server: a comment or a
             # review's revisions never cross the wire or become Python objects.
-            jsonb = sa.cast(documents.c.doc, postgresql.JSONB)
-            pairs = [part for key in SUMMARY_FIELDS for part in (sa.literal(key), jsonb[key])]
-            picked = sa.cast(sa.func.jsonb_build_object(*pairs), sa.Text)
-            rows = self._select(sa.select(picked).where(*where))
+            picked = ", ".join(f"'{key}', doc->'{key}'" for key in SUMMARY_FIELDS)
+            query = sa.text(
+                f"SELECT jsonb_build_object({picked})::text FROM documents WHERE kind = "
+                "'reviews' AND rubric = :rubric AND deleted_at IS NULL"
+            ).bindparams(rubric=rubric)
+            rows = self._select(query)
         else:
-            rows = self._select(sa.select(documents.c.doc).where(*where))
+            rows = self._select(sa.select(self.doc).where(*where))
         return [doc for (text,) in rows if (doc := parse(text)) is not None]
 
     def is_empty(self) -> bool:
         return not self._select(sa.select(documents.c.id).limit(1))
 
     def scan(self) -> Iterator[tuple[str, str, Doc]]:
-        rows = self._select(sa.select(documents.c.kind, documents.c.id, documents.c.doc))
+        rows = self._select(sa.select(documents.c.kind, documents.c.id, self.doc))
         for kind, rid, text in rows:
             doc = parse(text)
             if doc is not None:
@@ -326,7 +344,7 @@ class SQLStore(Store):
                     (status,) = conn.exec_driver_sql("PRAGMA integrity_check").one()
                     if status != "ok":
                         found.append(Problem(self.where, f"integrity check: {status}"))
-                query = sa.select(documents.c.kind, documents.c.id, documents.c.doc)
+                query = sa.select(documents.c.kind, documents.c.id, self.doc)
                 for kind, rid, text in conn.execute(query):
                     where = f"{self.where} [{kind} {rid}]"
                     if kind not in KINDS:
@@ -336,7 +354,9 @@ class SQLStore(Store):
                     except orjson.JSONDecodeError as exc:
                         found.append(Problem(where, f"not valid JSON: {exc}"))
                         continue
-                    if not isinstance(doc, dict) or doc.get("id") != rid:
+                    if not isinstance(doc, dict):
+                        found.append(Problem(where, "not a JSON object"))
+                    elif doc.get("id") != rid:
                         found.append(Problem(where, "document id does not match its row"))
         except (StorageError, sa.exc.DatabaseError) as exc:
             found.append(Problem(self.where, f"cannot be read: {_first_line(exc)}"))

@@ -626,10 +626,10 @@ def corrupt_learner_shard(wb: Workbook, learner: str) -> tuple[str, Callable[[],
     [review] = [r for r in wb.reviews() if r.reviewer == learner]
     engine = wb.store.engine  # type: ignore[attr-defined]
     row = "kind = 'reviews' AND id = :id"
+    # jsonb (PostgreSQL) holds only JSON: damage it there with JSON that is not a document
+    damage = "'{not json'" if wb.store.name == "sqlite" else "'\"not a document\"'"
     with engine.begin() as conn:
-        conn.execute(
-            sa.text(f"UPDATE documents SET doc = '{{not json' WHERE {row}"), {"id": review.id}
-        )
+        conn.execute(sa.text(f"UPDATE documents SET doc = {damage} WHERE {row}"), {"id": review.id})
 
     def stored() -> bytes:
         with engine.connect() as conn:

@@ -10,6 +10,7 @@ import json
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision = "0001"
 down_revision = None
@@ -27,7 +28,8 @@ def upgrade() -> None:
         sa.Column("rubric", sa.String(64)),
         sa.Column("created_at", sa.String(40)),
         sa.Column("deleted_at", sa.String(40)),
-        sa.Column("doc", sa.Text, nullable=False),
+        # jsonb on PostgreSQL: parsed once when written, so a query can pick fields cheaply
+        sa.Column("doc", sa.Text().with_variant(postgresql.JSONB(), "postgresql"), nullable=False),
     )
     op.create_index("documents_shard", "documents", ["shard", "kind"])
     op.create_index("documents_resource", "documents", ["kind", "resource_id"])

@@ -33,6 +33,7 @@ bench: $(VENV)/.installed  ## Run the benchmarks and rewrite their reports in be
 	$(PY) benchmarks/bench_storage.py
 	$(PY) benchmarks/bench_dashboard.py
 	$(PY) benchmarks/bench_aggregation.py
+	$(PY) benchmarks/bench_postgres.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .ruff_cache

@@ -113,3 +113,20 @@ def test_an_unreachable_or_malformed_database_is_a_one_line_error(
     assert not (tmp_path / "b" / ".pgpass").exists()
     with pytest.raises(ValidationError, match="needs a database URL"):
         Workbook.create(tmp_path / "c", title="C", storage="postgresql")
+
+
+def test_the_password_comes_from_the_environment_then_the_workbooks_pgpass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reviews.store.database import connection, write_passfile
+
+    stored = "postgresql://appraise@db.example.org:5432/cardio"
+    monkeypatch.setenv(
+        "APPRAISE_DATABASE_URL", "postgresql://appraise:pw1@db.example.org:5432/cardio"
+    )
+    url, args = connection(tmp_path, stored)
+    assert url.password == "pw1" and args == {}
+    monkeypatch.setenv("APPRAISE_DATABASE_URL", "postgresql://appraise:pw1@elsewhere/cardio")
+    write_passfile(tmp_path, "pw2")
+    url, args = connection(tmp_path, stored)  # another database's password is not used
+    assert url.password is None and args == {"passfile": str(tmp_path / ".pgpass")}

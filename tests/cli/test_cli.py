@@ -693,12 +693,15 @@ def hand_edit_review(wb: Workbook, review_id: str, edit: Callable[[dict[str, Any
         raise AssertionError(f"review {review_id} not found")
     import sqlalchemy as sa
 
+    kind = "jsonb" if wb.store.name == "postgresql" else "text"
     with wb.store.engine.begin() as conn:  # type: ignore[attr-defined]
-        found = conn.execute(sa.text("SELECT doc FROM documents WHERE id = :id"), {"id": review_id})
+        found = conn.execute(
+            sa.text("SELECT CAST(doc AS text) FROM documents WHERE id = :id"), {"id": review_id}
+        )
         doc = json.loads(found.scalar_one())
         edit(doc)
         conn.execute(
-            sa.text("UPDATE documents SET doc = :doc WHERE id = :id"),
+            sa.text(f"UPDATE documents SET doc = CAST(:doc AS {kind}) WHERE id = :id"),
             {"doc": json.dumps(doc), "id": review_id},
         )
     return next(wb.store.shard_names())

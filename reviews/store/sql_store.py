@@ -22,6 +22,7 @@ A lost connection (the server restarted) fails the transaction in progress with 
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -311,17 +312,38 @@ class SQLStore(Store):
             documents.c.deleted_at.is_(None),
         )
         if self.engine.dialect.name == "postgresql":
+            import psycopg
+
             # Only the fields the summary tabulates, picked out by the server: a comment or a
-            # review's revisions never cross the wire or become Python objects.
+            # review's revisions never cross the wire or become Python objects. The driver's
+            # cursor is used directly: through SQLAlchemy's rows the fetch took about three
+            # times as long (measured at 50,000 reviews).
             picked = ", ".join(f"'{key}', doc->'{key}'" for key in SUMMARY_FIELDS)
-            query = sa.text(
+            sql = (
                 f"SELECT jsonb_build_object({picked})::text FROM documents WHERE kind = "
-                "'reviews' AND rubric = :rubric AND deleted_at IS NULL"
-            ).bindparams(rubric=rubric)
-            rows = self._select(query)
+                "'reviews' AND rubric = %s AND deleted_at IS NULL"
+            )
+            with self._connect() as conn:
+                cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+                try:
+                    cursor.execute(sql, (rubric,))
+                    rows = cursor.fetchall()
+                except psycopg.OperationalError as exc:
+                    raise StorageError(
+                        f"the workbook database {self.where} cannot be reached: {_first_line(exc)}"
+                    ) from None
+                finally:
+                    cursor.close()
+                conn.rollback()
         else:
             rows = self._select(sa.select(self.doc).where(*where))
-        return [doc for (text,) in rows if (doc := parse(text)) is not None]
+        gc_was_on = gc.isenabled()
+        gc.disable()  # a million new dicts would set off needless full collections
+        try:
+            return [doc for (text,) in rows if (doc := parse(text)) is not None]
+        finally:
+            if gc_was_on:
+                gc.enable()
 
     def is_empty(self) -> bool:
         return not self._select(sa.select(documents.c.id).limit(1))

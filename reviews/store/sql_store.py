@@ -2,7 +2,7 @@
 
 One code path (SQLAlchemy 2 Core) serves PostgreSQL, through psycopg 3, for deployments that
 outgrow one machine, and SQLite (``appraise.sqlite`` in the workbook directory) for a single
-machine. A row is keyed by (kind, id) and holds the document as JSON text plus the few columns
+machine. A row is keyed by (kind, id) and holds the JSON document plus the few columns
 queries filter on (the shard it belongs to, resource_id, rubric, created_at, deleted_at), so a
 new kind of record needs no schema migration. The schema itself is versioned with Alembic
 (:mod:`reviews.store.schema`).
@@ -31,66 +31,16 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import Connection
 
 from reviews.domain.errors import DamagedFile, StorageError
 from reviews.store.base import KINDS, Doc, Problem, Shard, Store
+from reviews.store.engines import dispose_engines, engine_for, safe_url
 from reviews.store.schema import check_schema, current, documents, upgrade
 
-_ENGINES: dict[str, Engine] = {}
 # What reviews.quality.frames reads of a review (Store.live_reviews may return only these).
 SUMMARY_FIELDS = ("id", "resource_id", "reviewer", "rubric", "scores", "confidence",
                   "created_at", "updated_at")  # fmt: skip
-
-
-def safe_url(url: str | sa.URL) -> str:
-    """``url`` as it may be shown or logged: the password replaced by ``***``."""
-    return make_url(url).render_as_string(hide_password=True)
-
-
-def engine_for(url: str | sa.URL, connect_args: dict[str, Any] | None = None) -> Engine:
-    """One engine (one connection pool) per database per process, however many workbooks
-    are opened: a Voila kernel opens its workbook often."""
-    parsed = make_url(url)
-    if parsed.drivername in ("postgresql", "postgres"):
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    key = parsed.render_as_string(hide_password=False) + repr(sorted((connect_args or {}).items()))
-    engine = _ENGINES.get(key)
-    if engine is None:
-        if parsed.get_backend_name() == "sqlite":
-            engine = sa.create_engine(parsed, connect_args={"timeout": 30.0})
-            sa.event.listen(engine, "connect", _sqlite_connect)
-            sa.event.listen(engine, "begin", _sqlite_begin)
-        else:
-            engine = sa.create_engine(
-                parsed, pool_pre_ping=True, pool_size=2, connect_args=connect_args or {}
-            )
-        _ENGINES[key] = engine
-    return engine
-
-
-def dispose_engines() -> None:
-    """Close every pooled connection of this process (tests, and before a fork)."""
-    for engine in _ENGINES.values():
-        engine.dispose()
-    _ENGINES.clear()
-
-
-def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
-    # Let SQLAlchemy's "begin" event issue BEGIN IMMEDIATE itself (the pysqlite driver would
-    # otherwise begin lazily, and deferred transactions can deadlock two writers).
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=FULL")
-    cursor.close()
-
-
-def _sqlite_begin(conn: Connection) -> None:
-    # Writers take the write lock at once (BEGIN IMMEDIATE); readers begin a deferred
-    # transaction, a consistent snapshot in WAL mode that never waits for a writer.
-    write = conn.get_execution_options().get("appraise_write", False)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 def lock_key(shard: str) -> int:
@@ -406,3 +356,6 @@ def _first_line(exc: BaseException) -> str:
     inner = getattr(exc, "orig", None) or exc
     text = str(inner).strip().splitlines()
     return text[0] if text else type(inner).__name__
+
+
+__all__ = ["SQLStore", "dispose_engines", "engine_for", "safe_url", "upgrade_url"]

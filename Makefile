@@ -38,6 +38,7 @@ bench: $(VENV)/.installed  ## Run the benchmarks and rewrite their reports in be
 	$(PY) benchmarks/bench_dashboard.py
 	$(PY) benchmarks/bench_aggregation.py
 	$(PY) benchmarks/bench_search.py
+	$(PY) benchmarks/bench_postgres.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .ruff_cache

@@ -15,6 +15,8 @@ Layout of a workbook directory::
     .appraise-secret          the keys that sign sessions and hash personal codes (0600; see
                               reviews/classroom/sessions.py); never exported
     roster.json               the class roster, when there is one (reviews/classroom/roster.py)
+    .pgpass                   the PostgreSQL password (mode 0600), when the workbook's records
+                              live in PostgreSQL (``storage: postgresql``, ``database: URL``)
 """
 
 from __future__ import annotations
@@ -44,7 +46,13 @@ from reviews.classroom.sessions import (
     Identified,
     ensure_secret,
 )
-from reviews.domain.errors import NotFound, PermissionDenied, StorageError, ValidationError
+from reviews.domain.errors import (
+    AppraiseError,
+    NotFound,
+    PermissionDenied,
+    StorageError,
+    ValidationError,
+)
 from reviews.domain.hub import HubUser
 from reviews.domain.model import (
     ModerationEvent,
@@ -65,7 +73,7 @@ from reviews.domain.passphrase import hash_passphrase, verify_passphrase
 from reviews.domain.rubric import Rubric
 from reviews.domain.rubric_files import load_rubrics
 from reviews.domain.urls import infer_kind, infer_platform, normalise_url
-from reviews.store import CATALOGUE, Problem, Store, open_store
+from reviews.store import CATALOGUE, Problem, Store, open_store, upgrade_store
 from reviews.store.validate import checked
 
 if TYPE_CHECKING:
@@ -112,13 +120,36 @@ class Workbook(Identity, Discussion, Moderation, Access, Assignments):
         tutors: Iterable[str] = (),
         rubric: str = "stars",
         storage: str = "tinydb",
+        database: str | None = None,
         **settings: Any,
     ) -> Workbook:
-        """Create a workbook in ``path`` (made if missing; must not already be a workbook)."""
+        """Create a workbook in ``path`` (made if missing; must not already be a workbook).
+
+        ``database`` (a PostgreSQL URL, or ``APPRAISE_DATABASE_URL`` with
+        ``storage="postgresql"``) keeps the records in that empty database; its password, if
+        the URL has one, goes to ``<path>/.pgpass`` (mode 0600), never to workbook.yaml."""
+        from reviews.store.database import (  # SQLAlchemy only for workbooks that need it
+            ENV_URL,
+            database_from_environment,
+            parse_url,
+            without_password,
+            write_passfile,
+        )
+
         root = Path(path)
         settings.setdefault("blind_until_reviewed", True)  # new classes start blind
         if (root / CONFIG_FILE).exists():
             raise ValidationError(f"{root} is already a workbook; open it instead")
+        if storage == "postgresql" and database is None:
+            database = database_from_environment()
+            if database is None:
+                raise ValidationError(
+                    f"PostgreSQL storage needs a database URL: pass --database or set {ENV_URL}"
+                )
+        password = None
+        if database is not None:
+            url = parse_url(database)
+            storage, password, database = "postgresql", url.password, without_password(url)
         config = build(
             WorkbookConfig,
             "workbook",
@@ -127,14 +158,22 @@ class Workbook(Identity, Discussion, Moderation, Access, Assignments):
             tutors=list(tutors),
             default_rubric=rubric,
             storage=storage,
+            database=database,
         )
         rubrics, _ = load_rubrics(root / "rubrics")
         if config.default_rubric not in rubrics:
             raise NotFound(f"unknown rubric {rubric!r}; choose one of {', '.join(rubrics)}")
         (root / "rubrics").mkdir(parents=True, exist_ok=True)
         ensure_secret(root)
+        passfile = write_passfile(root, password) if password else None
+        try:
+            store = open_store(root, config.storage, config.database, create=True)
+        except AppraiseError:
+            if passfile is not None:
+                passfile.unlink()
+            raise
         write_atomic_text(root / CONFIG_FILE, config_yaml(config))
-        return cls(root, config, open_store(root, config.storage))
+        return cls(root, config, store)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> Workbook:
@@ -143,7 +182,15 @@ class Workbook(Identity, Discussion, Moderation, Access, Assignments):
         config = _read_config(root)
         with contextlib.suppress(OSError):  # a read-only copy (a backup being checked)
             ensure_secret(root)
-        return cls(root, config, open_store(root, config.storage))
+        return cls(root, config, open_store(root, config.storage, config.database))
+
+    @staticmethod
+    def upgrade_database(path: str | os.PathLike[str]) -> str:
+        """Bring the schema of the workbook's SQL database up to this code's (``appraise
+        upgrade-db``); a sentence saying what was done."""
+        root = Path(path)
+        config = _read_config(root)
+        return upgrade_store(root, config.storage, config.database)
 
     def __repr__(self) -> str:
         return f"Workbook({str(self.path)!r}, title={self.config.title!r})"
@@ -549,7 +596,10 @@ def revise(old: Review, new: Review) -> Review:
 
 def config_yaml(config: WorkbookConfig) -> str:
     header = "# Appraise workbook settings: see docs/tutor-guide.md#settings\n"
-    return header + yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False)
+    data = config.model_dump(mode="json")
+    if data.get("database") is None:
+        data.pop("database", None)  # only PostgreSQL workbooks name a database
+    return header + yaml.safe_dump(data, sort_keys=False)
 
 
 def write_atomic_text(path: Path, text: str) -> None:

@@ -13,9 +13,37 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+@pytest.fixture(scope="session")
+def postgres():
+    """The session's throwaway PostgreSQL server (see tests/support/postgres.py)."""
+    from tests.support.postgres import start_postgres, stop_postgres
+
+    server = start_postgres()
+    yield server
+    from reviews.store.sql_store import dispose_engines
+
+    dispose_engines()
+    stop_postgres(server)
+
+
+@pytest.fixture
+def postgres_url(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
+    """A fresh, empty database, also as APPRAISE_DATABASE_URL (what `storage="postgresql"`
+    uses when no URL is given)."""
+    from reviews.store.sql_store import dispose_engines
+
+    url = request.getfixturevalue("postgres").fresh_database()
+    monkeypatch.setenv("APPRAISE_DATABASE_URL", url)
+    yield url
+    dispose_engines()  # a test's connections must not pile up on the server
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
-    """Every storage behaviour runs once per backend (tinydb, sqlite)."""
+    """Every storage behaviour runs once per backend (tinydb, sqlite, postgresql); with
+    postgresql, APPRAISE_DATABASE_URL names a fresh database of the session's server."""
+    if request.param == "postgresql":
+        request.getfixturevalue("postgres_url")
     return request.param
 
 

@@ -14,10 +14,16 @@ import click
 @click.option("--tutor", "tutors", multiple=True, help="A tutor's user name (repeatable).")
 @click.option(
     "--storage",
-    type=click.Choice(["tinydb", "sqlite"]),
+    type=click.Choice(["tinydb", "sqlite", "postgresql"]),
     default="tinydb",
     show_default=True,
-    help="Storage backend.",
+    help="Storage backend (postgresql: give --database or set APPRAISE_DATABASE_URL).",
+)
+@click.option(
+    "--database",
+    metavar="URL",
+    help="Keep the records in this empty PostgreSQL database (postgresql://user@host/db); "
+    "a password in it goes to DIR/.pgpass (mode 0600), never to workbook.yaml.",
 )
 @click.option(
     "--tutor-passphrase",
@@ -31,6 +37,7 @@ def init(
     rubric: str,
     tutors: tuple[str, ...],
     storage: str,
+    database: str | None,
     ask_passphrase: bool,
 ) -> None:
     """Create a new workbook in DIRECTORY."""
@@ -40,9 +47,17 @@ def init(
 
     secret = {"tutor_passphrase_hash": hash_passphrase(read_passphrase())} if ask_passphrase else {}
     wb = Workbook.create(
-        directory, title=title, tutors=tutors, rubric=rubric, storage=storage, **secret
+        directory,
+        title=title,
+        tutors=tutors,
+        rubric=rubric,
+        storage=storage,
+        database=database,
+        **secret,
     )
     click.echo(f"Created workbook {wb.config.title!r} in {directory}")
+    if wb.config.database:
+        click.echo(f"Records are kept in {wb.config.database}")
     click.echo(f"Join code for learners: {wb.config.join_code}")
     if ask_passphrase:
         click.echo("Tutor passphrase set (only a salted hash of it is stored).")

@@ -16,12 +16,14 @@ from reviews.cli.demo import demo
 from reviews.cli.export import export_command
 from reviews.cli.imports import import_group
 from reviews.cli.init import init
+from reviews.cli.migrate import migrate
 from reviews.cli.passphrase import passphrase
 from reviews.cli.reviewers import reviewers
 from reviews.cli.roster import roster
 from reviews.cli.serve import serve
 from reviews.cli.sessions import sessions
 from reviews.cli.summary import summary
+from reviews.cli.upgrade_db import upgrade_db
 from reviews.domain.errors import AppraiseError, ImportRowsError
 
 
@@ -54,6 +56,8 @@ for command in (
     assign,
     roster,
     sessions,
+    upgrade_db,
+    migrate,
 ):
     cli.add_command(command)
 

@@ -187,7 +187,12 @@ class WorkbookConfig(BaseModel):
     # (reviews/classroom/blind.py). Off when the key is missing (workbooks made before it);
     # Workbook.create turns it on for new ones.
     blind_until_reviewed: bool = False
-    storage: Literal["tinydb", "sqlite"] = "tinydb"
+    storage: Literal["tinydb", "sqlite", "postgresql"] = "tinydb"
+    # The PostgreSQL URL of ``storage: postgresql``, never with a password (see
+    # reviews/store/database.py for where the password comes from).
+    database: str | None = Field(
+        default=None, max_length=500, pattern=r"^[^:/@]+://[^:@/]*@?[^@]*$"
+    )
     created_at: Utc = Field(default_factory=now)
     # A salted scrypt hash (see reviews/passphrase.py), never the passphrase itself.
     tutor_passphrase_hash: str | None = Field(default=None, pattern=PASSPHRASE_PATTERN)

@@ -40,7 +40,7 @@ def check_workbook(path: Path) -> tuple[list[str], dict[str, int]]:
         found.append(str(exc))
         if not (path / CONFIG_FILE).is_file():
             return found, {}
-        store: Store = checked(open_store(path, _storage_named_in(path)))
+        store: Store = checked(open_store(path, *_storage_named_in(path)))
         rubrics, broken = load_rubrics(path / "rubrics")
     else:
         store, (rubrics, broken) = wb.store, load_rubrics(path / "rubrics")
@@ -77,11 +77,15 @@ def check_workbook(path: Path) -> tuple[list[str], dict[str, int]]:
     return found, dict(counts)
 
 
-def _storage_named_in(path: Path) -> str:
-    """The backend a damaged ``workbook.yaml`` still names, else the default one."""
+def _storage_named_in(path: Path) -> tuple[str, str | None]:
+    """The backend (and database URL) a damaged ``workbook.yaml`` still names, else the
+    default backend."""
     try:
         raw = yaml.safe_load((path / CONFIG_FILE).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError, UnicodeDecodeError):
-        return "tinydb"
-    storage = raw.get("storage") if isinstance(raw, dict) else None
-    return storage if storage in BACKENDS else "tinydb"
+        return "tinydb", None
+    raw = raw if isinstance(raw, dict) else {}
+    storage, database = raw.get("storage"), raw.get("database")
+    if storage not in BACKENDS:
+        return "tinydb", None
+    return storage, database if isinstance(database, str) else None

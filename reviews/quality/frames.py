@@ -37,11 +37,8 @@ def _live_reviews(wb: ReviewSource, rubric_id: str) -> list[dict[str, Any]]:
     hidden = wb.moderation().hidden
     return [
         d
-        for d in wb.store.records("reviews")
-        if d.get("rubric") == rubric_id
-        and d.get("deleted_at") is None
-        and d.get("id") not in hidden
-        and isinstance(d.get("scores"), dict)
+        for d in wb.store.live_reviews(rubric_id)
+        if d.get("id") not in hidden and isinstance(d.get("scores"), dict)
     ]
 
 

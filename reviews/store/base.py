@@ -5,8 +5,8 @@ shard per contributor holding that person's reviews, corrections, votes, comment
 moderation events. A write opens a transaction on exactly one shard, so a learner's submission
 never waits for, or rewrites, anyone else's data. Reads merge every shard.
 
-Backends: ``tinydb`` (the embedded default, one JSON file per shard) and ``sqlite`` (one
-database file; the seed of a SQL backend for deployments that outgrow one machine).
+Backends: ``tinydb`` (the embedded default, one JSON file per shard) and ``sql`` (SQLite in
+one file, or PostgreSQL for deployments that outgrow one machine; shards are rows there).
 """
 
 from __future__ import annotations
@@ -100,6 +100,17 @@ class Store(ABC):
             if doc.get("id") == doc_id:
                 return doc
         return None
+
+    def live_reviews(self, rubric: str) -> list[Doc]:
+        """Reviews of ``rubric`` that are not soft-deleted: what the summary tabulates. SQL
+        backends answer with one indexed query instead of every stored review, and may return
+        only the fields the summary reads (id, resource_id, reviewer, rubric, scores,
+        confidence, created_at, updated_at)."""
+        return [
+            d
+            for d in self.records("reviews")
+            if d.get("rubric") == rubric and d.get("deleted_at") is None
+        ]
 
     @abstractmethod
     def scan(self) -> Iterator[tuple[str, str, Doc]]:

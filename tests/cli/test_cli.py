@@ -8,7 +8,6 @@ import math
 import os
 import re
 import socket
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -622,23 +621,22 @@ def corrupt_learner_shard(wb: Workbook, learner: str) -> tuple[str, Callable[[],
         assert path.parent.name == "contributions" and path.exists()
         path.write_bytes(b"{not json")
         return str(path), path.read_bytes
-    database = wb.path / "appraise.sqlite"
+    import sqlalchemy as sa  # the SQL backends (sqlite, postgresql): one row of the table
+
     [review] = [r for r in wb.reviews() if r.reviewer == learner]
-    with sqlite3.connect(database) as conn:
-        conn.execute(
-            "UPDATE records SET doc = '{not json' WHERE kind = 'reviews' AND id = ?", (review.id,)
-        )
-    conn.close()
+    engine = wb.store.engine  # type: ignore[attr-defined]
+    row = "kind = 'reviews' AND id = :id"
+    # jsonb (PostgreSQL) holds only JSON: damage it there with JSON that is not a document
+    damage = "'{not json'" if wb.store.name == "sqlite" else "'\"not a document\"'"
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"UPDATE documents SET doc = {damage} WHERE {row}"), {"id": review.id})
 
     def stored() -> bytes:
-        with sqlite3.connect(database) as conn:
-            (doc,) = conn.execute(
-                "SELECT doc FROM records WHERE kind = 'reviews' AND id = ?", (review.id,)
-            ).fetchone()
-        conn.close()
-        return doc.encode()
+        with engine.connect() as conn:
+            doc = conn.execute(sa.text(f"SELECT doc FROM documents WHERE {row}"), {"id": review.id})
+            return str(doc.scalar_one()).encode()
 
-    return str(database), stored
+    return next(wb.store.shard_names()), stored
 
 
 def test_check_reports_a_damaged_shard_and_leaves_it_untouched(
@@ -693,14 +691,20 @@ def hand_edit_review(wb: Workbook, review_id: str, edit: Callable[[dict[str, Any
                     path.write_text(json.dumps(data), encoding="utf-8")
                     return str(path)
         raise AssertionError(f"review {review_id} not found")
-    database = wb.path / "appraise.sqlite"
-    with sqlite3.connect(database) as conn:
-        (text,) = conn.execute("SELECT doc FROM records WHERE id = ?", (review_id,)).fetchone()
-        doc = json.loads(text)
+    import sqlalchemy as sa
+
+    kind = "jsonb" if wb.store.name == "postgresql" else "text"
+    with wb.store.engine.begin() as conn:  # type: ignore[attr-defined]
+        found = conn.execute(
+            sa.text("SELECT CAST(doc AS text) FROM documents WHERE id = :id"), {"id": review_id}
+        )
+        doc = json.loads(found.scalar_one())
         edit(doc)
-        conn.execute("UPDATE records SET doc = ? WHERE id = ?", (json.dumps(doc), review_id))
-    conn.close()
-    return str(database)
+        conn.execute(
+            sa.text(f"UPDATE documents SET doc = CAST(:doc AS {kind}) WHERE id = :id"),
+            {"doc": json.dumps(doc), "id": review_id},
+        )
+    return next(wb.store.shard_names())
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import re
-import sqlite3
 import tempfile
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -837,9 +836,11 @@ def damage_reviews_of(wb: Workbook, reviewer: str) -> None:
     if wb.store.name == "tinydb":
         wb.store.path_for(reviewer).write_text("{not json", encoding="utf-8")  # type: ignore[attr-defined]
         return
-    with sqlite3.connect(wb.path / "appraise.sqlite") as conn:
-        conn.execute("UPDATE records SET doc = '{not json' WHERE kind = 'reviews'")
-    conn.close()
+    import sqlalchemy as sa  # SQL backends; jsonb (PostgreSQL) holds JSON, not a document
+
+    damage = "'{not json'" if wb.store.name == "sqlite" else "'\"not a document\"'"
+    with wb.store.engine.begin() as conn:  # type: ignore[attr-defined]
+        conn.execute(sa.text(f"UPDATE documents SET doc = {damage} WHERE kind = 'reviews'"))
 
 
 def test_damaged_shard_of_one_reviewer_stops_the_whole_import(

@@ -137,17 +137,31 @@ def test_shard_file_names_are_safe_and_distinct() -> None:
     assert all("/" not in f and f.endswith(".json") and not f.startswith(".") for f in files)
 
 
-def test_a_damaged_sqlite_row_stops_its_authors_writes_with_a_clear_error(tmp_path: Path) -> None:
-    import sqlite3
+@pytest.fixture(params=["sqlite", "postgresql"])
+def sql_wb(request: pytest.FixtureRequest, tmp_path: Path) -> Workbook:
+    """A workbook on each SQL backend."""
+    if request.param == "postgresql":
+        request.getfixturevalue("postgres_url")
+    return Workbook.create(tmp_path / "wb", title="T", storage=request.param)
 
-    wb = Workbook.create(tmp_path / "wb", title="T", storage="sqlite")
+
+def test_a_damaged_sql_row_stops_its_authors_writes_with_a_clear_error(sql_wb: Workbook) -> None:
+    import sqlalchemy as sa
+
+    wb = sql_wb
     res = wb.add_resource(url="https://example.org/a", title="A", added_by="t")
     wb.submit_review(res.id, reviewer="learner-1", scores={"overall": 4})
     wb.submit_review(res.id, reviewer="learner-2", scores={"overall": 5})
-    with sqlite3.connect(wb.path / "appraise.sqlite") as conn:
-        conn.execute("UPDATE records SET doc = '{not json' WHERE shard = 'learner-1'")
+    with wb.store.engine.begin() as conn:  # type: ignore[attr-defined]
+        conn.execute(
+            sa.text(f"UPDATE documents SET doc = {DAMAGE[wb.store.name]} WHERE shard = 'learner-1'")
+        )
     with pytest.raises(StorageError, match="damaged"):
         wb.submit_review(res.id, reviewer="learner-1", scores={"overall": 1})
     assert [r.reviewer for r in wb.reviews()] == ["learner-2"]
     problems, _ = check_workbook(wb.path)
-    assert any("not valid JSON" in p for p in problems)
+    assert any("not valid JSON" in p or "not a JSON object" in p for p in problems)
+
+
+# A SQLite row can hold any text; PostgreSQL's jsonb only JSON, but not always an object.
+DAMAGE = {"sqlite": "'{not json'", "postgresql": "'\"not a document\"'"}

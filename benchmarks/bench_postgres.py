@@ -1,0 +1,336 @@
+"""PostgreSQL benchmark: submissions, concurrent writers, the summary, and `appraise migrate`.
+
+Run it from the project root (it starts its own throwaway PostgreSQL, with fsync on, from
+Debian's ``postgresql`` package, as tests/support/postgres.py does)::
+
+    .venv/bin/python benchmarks/bench_postgres.py            # full run; rewrites postgres.md
+    .venv/bin/python benchmarks/bench_postgres.py --quick    # small sizes; prints the report
+
+1. ``Workbook.submit_review`` latency with 100,000 reviews stored, interleaved sample by sample
+   with the reference: a bare psycopg ``INSERT`` of the same review's JSON into a table holding
+   the same 100,000 rows, autocommit, one connection (target: p95 at most 3x the reference).
+2. 24 writer processes submitting at once into that workbook: reviews per second.
+3. ``Workbook.summary()`` over N reviews read from PostgreSQL, with its parts: the store's
+   query (``live_reviews``), the review frame, the rest (target: at most 3 s at 1,000,000).
+4. ``appraise migrate`` of a TinyDB workbook holding 100,000 reviews (target: under 60 s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import orjson
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.bench_storage import (
+    RESOURCES,
+    learner,
+    load_average,
+    machine,
+    offset,
+    resource_docs,
+    review_template,
+)
+from reviews.io.migrate import migrate
+from reviews.store import CATALOGUE
+from reviews.store.sql_store import SQLStore, dispose_engines
+from reviews.store.tinydb_store import shard_file_name
+from reviews.workbook import Workbook
+from tests.support.postgres import start_postgres, stop_postgres
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORT = ROOT / "benchmarks" / "postgres.md"
+LEARNERS = 1_000
+TARGET_RATIO, SUMMARY_TARGET_S, MIGRATE_TARGET_S = 3.0, 3.0, 60.0
+
+WRITER = r"""
+import json, sys, time
+from reviews.workbook import Workbook
+job = json.loads(sys.argv[1])
+wb = Workbook.open(job["workbook"])
+wb.submit_review(job["resources"][0], job["learner"], {"overall": 3})  # warm the pool
+print("ready", flush=True)
+sys.stdin.readline()
+began = time.monotonic()
+for resource_id in job["resources"][1:]:
+    wb.submit_review(resource_id, job["learner"], {"overall": 4})
+print(json.dumps({"began": began, "ended": time.monotonic()}), flush=True)
+"""
+
+
+def reviews(n: int, learners: int) -> Iterator[dict[str, Any]]:
+    """``n`` stored reviews dealt round-robin over ``learners``, without holding them all."""
+    template = review_template()
+    start = datetime(2026, 1, 12, 9, 0, tzinfo=UTC)
+    per = [n // learners + (1 if j < n % learners else 0) for j in range(learners)]
+    k = 0
+    for j, count in enumerate(per):
+        for t in range(count):
+            when = (start + timedelta(seconds=37 * k)).isoformat().replace("+00:00", "Z")
+            doc = dict(template)
+            doc.update(id=f"rev_seed{k:07d}", resource_id=f"res_{(offset(j) + t) % RESOURCES:06d}",
+                       reviewer=learner(j), scores={"overall": 1 + (j + t) % 5},
+                       created_at=when, updated_at=when)  # fmt: skip
+            k += 1
+            yield doc
+
+
+def seeded_workbook(path: Path, url: str, n: int, learners: int) -> tuple[Workbook, float]:
+    """A PostgreSQL workbook holding the catalogue and ``n`` reviews; seconds it took."""
+    began = time.perf_counter()
+    wb = Workbook.create(path, title="Cardiology block", tutors=["tutor-1"], database=url)
+    assert isinstance(wb.store, SQLStore)
+    rows = ((CATALOGUE, "resources", d) for d in resource_docs())
+    wb.store.load(rows)
+    wb.store.load((d["reviewer"], "reviews", d) for d in reviews(n, learners))
+    wb.register(learner(j) for j in range(learners))
+    with wb.store.engine.connect() as conn:
+        conn.exec_driver_sql("ANALYZE documents")
+        conn.commit()
+    return wb, time.perf_counter() - began
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def measure_submissions(wb: Workbook, url: str, n: int, samples: int) -> dict[str, Any]:
+    """Interleaved: one submission, then one bare insert of the same JSON."""
+    bare = psycopg.connect(url, autocommit=True)  # libpq reads the same URL (?host=socket dir)
+    bare.execute("CREATE TABLE bare (id text PRIMARY KEY, doc text NOT NULL)")
+    with bare.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO bare (id, doc) VALUES (%s, %s)",
+            ((d["id"], orjson.dumps(d).decode()) for d in reviews(n, LEARNERS)),
+        )
+    bare.execute("ANALYZE bare")
+    ours: list[float] = []
+    reference: list[float] = []
+    for i in range(samples + 20):
+        j = (i * 7) % LEARNERS
+        resource_id = f"res_{(offset(j) + n // LEARNERS + 1 + i // LEARNERS) % RESOURCES:06d}"
+        t0 = time.perf_counter()
+        review = wb.submit_review(resource_id, learner(j), {"overall": 1 + i % 5})
+        t1 = time.perf_counter()
+        text = orjson.dumps(review.model_dump(mode="json")).decode()
+        t2 = time.perf_counter()
+        bare.execute("INSERT INTO bare (id, doc) VALUES (%s, %s)", (f"bare_{i}", text))
+        t3 = time.perf_counter()
+        if i >= 20:  # the first submissions warm the pool and the caches
+            ours.append(t1 - t0)
+            reference.append(t3 - t2)
+    bare.close()
+    return {"ours": ours, "reference": reference}
+
+
+def measure_writers(wb: Workbook, writers: int, each: int) -> dict[str, float]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    procs = []
+    for k in range(writers):
+        resources = [f"res_{(500 + k * 40 + t) % RESOURCES:06d}" for t in range(each + 1)]
+        job = {"workbook": str(wb.path), "learner": f"writer-{k:02d}", "resources": resources}
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, "-c", WRITER, json.dumps(job)],
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+        )
+    for proc in procs:
+        assert proc.stdout is not None and proc.stdout.readline() == "ready\n"
+    for proc in procs:
+        assert proc.stdin is not None
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+    spans = []
+    for proc in procs:
+        out, _ = proc.communicate(timeout=600)
+        assert proc.returncode == 0
+        spans.append(json.loads(out.strip().splitlines()[-1]))
+    wall = max(s["ended"] for s in spans) - min(s["began"] for s in spans)
+    return {"reviews": writers * each, "wall_s": wall, "per_s": writers * each / wall}
+
+
+def measure_summary(wb: Workbook) -> dict[str, float]:
+    from reviews.quality.frames import reviews_frame
+
+    t0 = time.perf_counter()
+    docs = wb.store.live_reviews("stars")
+    t1 = time.perf_counter()
+    frame = reviews_frame(wb)
+    t2 = time.perf_counter()
+    table = wb.summary()
+    t3 = time.perf_counter()
+    return {"reviews": len(docs), "query_s": t1 - t0, "frame_s": t2 - t1, "summary_s": t3 - t2,
+            "rows": len(table), "frame_rows": len(frame)}  # fmt: skip
+
+
+def tinydb_workbook(path: Path, n: int) -> Path:
+    """A TinyDB workbook with ``n`` reviews, its shard files written directly (fast)."""
+    wb = Workbook.create(path, title="Cardiology block", tutors=["tutor-1"])
+    with wb.store.transaction(CATALOGUE) as shard:
+        shard.put_many("resources", resource_docs())
+    shards: dict[str, dict[str, Any]] = {}
+    for doc in reviews(n, LEARNERS):
+        table = shards.setdefault(doc["reviewer"], {})
+        table[str(len(table) + 1)] = doc
+    for who, table in shards.items():
+        (path / "contributions" / shard_file_name(who)).write_bytes(
+            orjson.dumps({"reviews": table})
+        )
+    wb.register(shards)
+    return path
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes; print only")
+    parser.add_argument("--reviews", type=int, default=100_000)
+    parser.add_argument("--summary-reviews", type=int, default=1_000_000)
+    parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--writers", type=int, default=24)
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.reviews, args.summary_reviews, args.samples = 10_000, 50_000, 50
+    load_before = load_average()
+    began = time.perf_counter()
+    server = start_postgres(fsync=True)
+    work = Path(tempfile.mkdtemp(prefix="bench-pg-"))
+    try:
+        wb, seed_s = seeded_workbook(work / "wb", server.fresh_database(), args.reviews, LEARNERS)
+        assert wb.config.database is not None
+        lat = measure_submissions(wb, wb.config.database, args.reviews, args.samples)
+        writers = measure_writers(wb, args.writers, 20)
+        dispose_engines()
+        big, big_seed_s = seeded_workbook(
+            work / "big", server.fresh_database(), args.summary_reviews, 3_000
+        )
+        summary = measure_summary(big)
+        dispose_engines()
+        tiny = tinydb_workbook(work / "tiny", args.reviews)
+        t0 = time.perf_counter()
+        done = migrate(tiny, server.fresh_database(), work / "migrated")
+        migrate_s = time.perf_counter() - t0
+    finally:
+        dispose_engines()
+        stop_postgres(server)
+    versions = {p: metadata.version(p) for p in ("sqlalchemy", "psycopg", "alembic")}
+    report = render(args, lat, writers, summary, migrate_s, done.counts, seed_s, big_seed_s,
+                    versions, load_before, time.perf_counter() - began)  # fmt: skip
+    print(report)
+    if not args.quick:
+        REPORT.write_text(report, encoding="utf-8")
+
+
+def render(
+    args: Any,
+    lat: dict[str, list[float]],
+    writers: dict[str, float],
+    summary: dict[str, float],
+    migrate_s: float,
+    counts: dict[str, int],
+    seed_s: float,
+    big_seed_s: float,
+    versions: dict[str, str],
+    load_before: str,
+    run_s: float,
+) -> str:
+    ms = lambda s: f"{s * 1000:.1f} ms"  # noqa: E731
+    p95, ref95 = percentile(lat["ours"], 0.95), percentile(lat["reference"], 0.95)
+    ratio = p95 / ref95
+    info = machine()
+    verdict = lambda ok: "**met**" if ok else "**missed**"  # noqa: E731
+    total_summary = summary["query_s"] + summary["frame_s"] + summary["summary_s"]
+    lines = [
+        "# PostgreSQL benchmark",
+        "",
+        "Generated by `benchmarks/bench_postgres.py`: do not edit by hand, run it again.",
+        "",
+        "## Machine",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| date | {datetime.now(UTC):%Y-%m-%d %H:%M} UTC |",
+        f"| cpu | {info.get('cpu', '?')} |",
+        f"| memory | {info.get('memory', '?')} |",
+        f"| python | {info.get('python', '?')} |",
+        "| libraries | " + ", ".join(f"{k} {v}" for k, v in versions.items()) + " |",
+        "| server | PostgreSQL from Debian, throwaway cluster, Unix socket, fsync on, "
+        "synchronous_commit on |",
+        f"| load average | {load_before} before, {load_average()} after (2 cores shared by "
+        "7 engineers: numbers are noisy) |",
+        f"| run time | {run_s / 60:.1f} min |",
+        "",
+        f"## 1. Submission latency with {args.reviews:,} reviews stored",
+        "",
+        f"{len(lat['ours'])} submissions (each a learner's first review of a resource), "
+        "interleaved one by one with the reference.",
+        "",
+        "| | p50 | p95 | p99 |",
+        "|---|---|---|---|",
+        f"| `Workbook.submit_review` on PostgreSQL | {ms(percentile(lat['ours'], 0.5))} | "
+        f"{ms(p95)} | {ms(percentile(lat['ours'], 0.99))} |",
+        f"| bare psycopg INSERT of the same JSON (autocommit) | "
+        f"{ms(percentile(lat['reference'], 0.5))} | {ms(ref95)} | "
+        f"{ms(percentile(lat['reference'], 0.99))} |",
+        "",
+        f"p95 ratio: **{ratio:.1f}x** (target at most {TARGET_RATIO:.0f}x: "
+        f"{verdict(ratio <= TARGET_RATIO)}). Seeding the {args.reviews:,} reviews took "
+        f"{seed_s:.1f} s.",
+        "",
+        "A submission does more than one INSERT: it checks the resource exists (one SELECT), "
+        "opens a transaction with an advisory lock on the learner's shard, looks for the "
+        "learner's earlier review of the resource (an indexed SELECT), inserts, commits, and "
+        "reads the pseudonym list to register a newcomer; the pool also pings the connection.",
+        "",
+        f"## 2. {args.writers} concurrent writers",
+        "",
+        f"{args.writers} processes, 20 submissions each, released at once: "
+        f"{writers['reviews']:.0f} reviews in {writers['wall_s']:.2f} s = "
+        f"**{writers['per_s']:.0f} reviews/s**.",
+        "",
+        f"## 3. Summary over {summary['reviews']:,.0f} reviews",
+        "",
+        "| part | time |",
+        "|---|---|",
+        f"| store query (`live_reviews`: indexed, fields picked by the server) | "
+        f"{summary['query_s']:.2f} s |",
+        f"| review frame (`reviews_frame`, includes its own query) | {summary['frame_s']:.2f} s |",
+        f"| `Workbook.summary()` end to end (query, frame, crowd model) | "
+        f"{summary['summary_s']:.2f} s |",
+        "",
+        f"Target: the summary at most {SUMMARY_TARGET_S:.0f} s at 1,000,000 reviews: "
+        f"{verdict(summary['summary_s'] <= SUMMARY_TARGET_S)} at {summary['reviews']:,.0f} "
+        f"({summary['rows']:.0f} resources). Seeding took {big_seed_s:.0f} s. "
+        f"(The three rows were measured one after another: {total_summary:.1f} s in all.)",
+        "",
+        f"## 4. `appraise migrate` of {counts.get('reviews', 0):,} reviews",
+        "",
+        f"{sum(counts.values()):,} records ("
+        + ", ".join(f"{n:,} {k}" for k, n in sorted(counts.items()))
+        + f") copied from TinyDB into PostgreSQL in **{migrate_s:.1f} s** (target under "
+        f"{MIGRATE_TARGET_S:.0f} s: {verdict(migrate_s < MIGRATE_TARGET_S)}), one transaction, "
+        "with the per-kind counts verified afterwards.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

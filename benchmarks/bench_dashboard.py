@@ -288,12 +288,13 @@ steps = [("python", rss())]
 import ipywidgets
 steps.append(("+ ipywidgets", rss()))
 from widgets.app import LearnerApp
+from widgets.listing import Query
 steps.append(("+ widgets.app (reviews, pydantic, tinydb)", rss()))
 app = LearnerApp.from_environment()
 steps.append(("+ open the workbook, first summary (pandas, numpy)", rss()))
 app.enter("bench-learner", remember=False)
 steps.append(("+ sign in: the catalogue's widgets built", rss()))
-app.open(app.listing.frame["id"].iloc[0])
+app.open(app.listing.page(Query()).rows[0]["id"])
 steps.append(("+ a resource's page with its forms built", rss()))
 print(json.dumps(steps))
 """

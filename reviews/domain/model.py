@@ -149,6 +149,7 @@ class WorkbookConfig(BaseModel):
     join_code: str = Field(default_factory=new_join_code, min_length=4, max_length=32)
     min_reviewers: int | None = Field(default=None, ge=1, le=100)
     hide_reviews_until_submitted: bool = False
+    expected_learners: int | None = Field(default=None, ge=1, le=1000)  # `serve --expect`
     storage: Literal["tinydb", "sqlite"] = "tinydb"
     created_at: Utc = Field(default_factory=now)
     # A salted scrypt hash (see reviews/passphrase.py), never the passphrase itself.

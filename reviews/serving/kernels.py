@@ -26,7 +26,7 @@ class PacedKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
         super().__init__(**kwargs)
         self._preheat_turn: asyncio.Lock | None = None
 
-    async def start_kernel(self, *args: Any, **kwargs: Any) -> str:
+    async def start_kernel(self, *args: Any, **kwargs: Any) -> str:  # type: ignore[override]
         env = kwargs.get("env") or {}
         if env.get("VOILA_PREHEAT") != "True":
             return str(await super().start_kernel(*args, **kwargs))

@@ -36,15 +36,15 @@ from widgets.status import Status
 def support(
     wb: Workbook, resource_id: str, corrections: list[Correction], state: State
 ) -> dict[str, dict[str, Any]]:
-    """Per correction, in the workbook's order (best supported first when it ranks them):
-    ``status`` (the tutor's decision) and, when the workbook computes them, ``agreement`` (the
-    class's weighted share agreeing) and ``agreement_lb`` (its lower bound)."""
+    """Per correction, best supported first (as ranked in the catalogue snapshot, so the page
+    needs neither pandas nor the model): ``status`` (the tutor's decision), ``agreement`` (the
+    class's weighted share agreeing) and ``agreement_lb`` (its lower bound). Corrections newer
+    than the snapshot come last, with their status only."""
     rows: dict[str, dict[str, Any]] = {c.id: {"status": state.status(c.id)} for c in corrections}
-    summarise = getattr(wb, "corrections_summary", None)
-    if not callable(summarise) or not corrections:
+    if not corrections:
         return rows
     ranked: dict[str, dict[str, Any]] = {}
-    for rec in summarise(resource_id).to_dict("records"):
+    for rec in wb.catalogue_snapshot().support(resource_id):
         if rec.get("id") in rows:
             row = rows[rec["id"]]
             if isinstance(rec.get("status"), str):

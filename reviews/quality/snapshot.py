@@ -58,7 +58,7 @@ CACHE_DIR = ".cache"
 SNAPSHOT_FILE = "catalogue.sqlite"
 BUILD_LOCK = "catalogue.lock"
 SUMMARISER_LOCK = "summariser.lock"
-FORMAT = 1  # bump when the tables change: an old snapshot is then rebuilt
+FORMAT = 2  # bump when the tables change: an old snapshot is then rebuilt
 DEFAULT_WAIT_S = 5.0
 POLL_S = 0.05
 IGNORED_SUFFIXES = (".lock", ".tmp")
@@ -84,6 +84,7 @@ class SnapshotSource(Protocol):
     def corrections(self, *args: Any, **kwargs: Any) -> list[Correction]: ...
     def votes(self, *args: Any, **kwargs: Any) -> list[Vote]: ...
     def moderation(self) -> State: ...
+    def corrections_summary(self, resource_id: str | None = None) -> pd.DataFrame: ...
 
 
 # -- the data version -----------------------------------------------------------------------
@@ -179,6 +180,18 @@ class CatalogueSnapshot:
     def agreement(self) -> dict[str, tuple[float, str]]:
         return {k: (float(v[0]), str(v[1])) for k, v in self.meta["agreement"].items()}
 
+    def support(self, resource_id: str) -> list[dict[str, Any]]:
+        """The resource's corrections, best supported first: ``id``, ``status`` (the tutor's
+        decision), ``agreement`` and ``agreement_lb`` (see ``quality/corrections.py``)."""
+        sql = (
+            "SELECT id, status, agreement, agreement_lb FROM support WHERE resource_id = ? "
+            "ORDER BY position"
+        )
+        with _connect(self.path) as db:
+            found = db.execute(sql, (resource_id,)).fetchall()
+        keys = ("id", "status", "agreement", "agreement_lb")
+        return [dict(zip(keys, row, strict=True)) for row in found]
+
     def reviewed_by(self, user: str) -> set[str]:
         with _connect(self.path) as db:
             got = db.execute("SELECT resource_id FROM reviewed WHERE reviewer = ?", (user,))
@@ -259,6 +272,7 @@ def open_snapshot(path: Path) -> CatalogueSnapshot | None:
             found = db.execute("SELECT value FROM meta WHERE key = 'meta'").fetchone()
             db.execute("SELECT id, data FROM rows LIMIT 1").fetchall()
             db.execute("SELECT reviewer, resource_id FROM reviewed LIMIT 1").fetchall()
+            db.execute("SELECT id, resource_id, status FROM support LIMIT 1").fetchall()
         meta = orjson.loads(found[0]) if found else None
     except (sqlite3.Error, orjson.JSONDecodeError, TypeError):
         return None
@@ -343,6 +357,7 @@ def build_snapshot(source: SnapshotSource, path: Path, version: str) -> None:
     rubric = source.rubric().id
     reviewed = sorted({(r.reviewer, r.resource_id) for r in source.reviews() if r.rubric == rubric})
     rows = [_clean(rec) for rec in frame.to_dict("records")]
+    ranked = [_clean(rec) for rec in source.corrections_summary().to_dict("records")]
     kinds = sorted({str(r["kind"]) for r in rows if r.get("kind")})
     topics = sorted(
         {t.strip() for r in rows for t in str(r.get("topics") or "").split(";") if t.strip()}
@@ -377,6 +392,19 @@ def build_snapshot(source: SnapshotSource, path: Path, version: str) -> None:
             ),
         )
         db.executemany("INSERT INTO reviewed VALUES (?, ?)", reviewed)
+        db.execute(
+            "CREATE TABLE support (id TEXT PRIMARY KEY, resource_id TEXT, position INTEGER, "
+            "status TEXT, agreement REAL, agreement_lb REAL)"
+        )
+        db.executemany(
+            "INSERT INTO support VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                (r["id"], r["resource_id"], i, r.get("status"), r.get("agreement"),
+                 r.get("agreement_lb"))
+                for i, r in enumerate(ranked)
+            ),
+        )  # fmt: skip
+        db.execute("CREATE INDEX support_of ON support (resource_id, position)")
         db.execute("CREATE INDEX reviewed_by ON reviewed (reviewer, resource_id)")
         db.execute(
             "INSERT INTO meta VALUES ('meta', ?)", (orjson.dumps(meta).decode(),)

@@ -30,6 +30,7 @@ from widgets.format import (
     when,
 )
 from widgets.identifier_warning import IdentifierWarning
+from widgets.show_more import ShowMore
 from widgets.status import Status
 
 
@@ -170,7 +171,7 @@ class CorrectionCard:
 
 
 class CorrectionList:
-    """Every visible correction of one resource, newest last."""
+    """The visible corrections of one resource, best supported first, ``STEP`` at a time."""
 
     def __init__(self, wb: Workbook, user: str, on_changed: Callable[[], None]) -> None:
         self.wb = wb
@@ -180,18 +181,21 @@ class CorrectionList:
         self.cards: list[CorrectionCard] = []
         self.heading = W.HTML()
         self.list = W.VBox()
-        self.widget = W.VBox([self.heading, self.list])
+        self.more = ShowMore("corrections", lambda: self.show(self.resource_id), Status().guard)
+        self.widget = W.VBox([self.heading, self.list, self.more.button])
         self.widget.add_class("appraise-corrections")
 
     def show(self, resource_id: str) -> None:
         """(Re)build the list for ``resource_id`` from the workbook as it is now."""
+        if resource_id != self.resource_id:
+            self.more.reset()
         self.resource_id = resource_id
-        corrections = self.wb.corrections(resource_id=resource_id)
+        everything = self.wb.corrections(resource_id=resource_id)
         state = self.wb.moderation()
-        rows = support(self.wb, resource_id, corrections, state)
-        by_id = {c.id: c for c in corrections}
-        corrections = [by_id[i] for i in rows]
-        ids = set(rows)
+        rows = support(self.wb, resource_id, everything, state)
+        by_id = {c.id: c for c in everything}
+        corrections = [by_id[i] for i in rows][: self.more.limit]
+        ids = {c.id for c in corrections}
         votes: dict[str, list[Vote]] = {}
         for vote in self.wb.votes():
             if vote.correction_id in ids:
@@ -207,10 +211,11 @@ class CorrectionList:
         for card in self.cards:
             cid = card.correction.id
             card.show(votes.get(cid, []), rows[cid], state.decisions.get(cid), names)
-        self.heading.value = f"<h3>Corrections ({len(corrections)})</h3>" + (
+        self.heading.value = f"<h3>Corrections ({len(everything)})</h3>" + (
             "" if corrections else "<p>No corrections yet. Spotted an error? Suggest one.</p>"
         )
         self.list.children = [card.widget for card in self.cards]
+        self.more.update(len(everything))
 
     def _voted(self) -> None:
         self.show(self.resource_id)

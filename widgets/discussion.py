@@ -14,6 +14,7 @@ from reviews.workbook import Workbook
 from widgets.fields import TextField, close_tree
 from widgets.format import badge, esc, when
 from widgets.identifier_warning import IdentifierWarning
+from widgets.show_more import ShowMore
 from widgets.status import Status
 
 
@@ -49,6 +50,9 @@ class DiscussionThread:
         self.heading = W.HTML()
         self.list = W.VBox()
         self.list.add_class("appraise-comments")
+        self.more = ShowMore(
+            "earlier threads", lambda: self.show(self.target_id), self.status.guard
+        )
         self.replying = W.HTML()
         self.cancel = W.Button(description="Cancel reply")
         self.cancel.add_class("appraise-cancel-reply")
@@ -68,6 +72,7 @@ class DiscussionThread:
         self.widget = W.VBox(
             [
                 self.heading,
+                self.more.button,
                 self.list,
                 self.replying,
                 self.cancel,
@@ -85,11 +90,14 @@ class DiscussionThread:
             self.text.value = ""
             self.status.clear()
             self._reply(None)
+            self.more.reset()
         self.target_id = target_id
         comments = self.wb.comments(target_id=target_id)
         names = self.wb.pseudonyms()
         rows: list[W.Widget] = []
-        for top, replies in threads(comments):
+        conversations = threads(comments)
+        self.more.update(len(conversations))
+        for top, replies in conversations[-self.more.limit :]:  # the latest: mine shows
             rows.append(self._comment(top, names, reply=False))
             rows += [self._comment(r, names, reply=True) for r in replies]
         old, self.list.children = self.list.children, rows

@@ -78,6 +78,7 @@ class ResourcePage:
                 self.correction_form.widget,
                 self.corrections.widget,
                 self.reviews.widget,
+                self.reviews.more.button,
                 self.discussion.widget,
                 self.share,
             ]
@@ -88,6 +89,8 @@ class ResourcePage:
         """Point the page at ``resource_id`` with both forms closed."""
         resource = self.wb.resource(resource_id)
         self.resource_id = resource_id
+        for more in (self.corrections.more, self.reviews.more, self.discussion.more):
+            more.reset()  # long lists open at their first items
         self.status.clear()
         names = self.wb.pseudonyms()
         topics = ", ".join(resource.topics)

@@ -51,11 +51,14 @@ class Server:
         """Process ids of the server's kernels, read from the process table."""
         import psutil
 
-        return [
-            child.pid
-            for child in psutil.Process(self.pid).children()
-            if "ipykernel_launcher" in " ".join(child.cmdline())
-        ]
+        found = []
+        for child in psutil.Process(self.pid).children():
+            try:
+                if "ipykernel_launcher" in " ".join(child.cmdline()):
+                    found.append(child.pid)
+            except psutil.Error:  # exited (or a zombie) while we looked: not a kernel now
+                continue
+        return found
 
     def wait_for_log(self, text: str, timeout: float = 30.0) -> str:
         """The first server output line containing ``text`` (already seen or still to come)."""

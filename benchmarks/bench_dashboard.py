@@ -168,7 +168,8 @@ def bare_server(folder: Path, pool: int = DEFAULT_POOL) -> tuple[list[str], dict
     nbformat.write(nb, notebook)
     port = free_port()
     command = voila_command("127.0.0.1", port, 900, pool)
-    command[3] = str(notebook)  # [python, -m, voila, <notebook>, options...]
+    command[1:4] = ["-m", "voila", str(notebook)]  # [python, -m, server, <folder>, options...]
+    command = [c.replace('"learner.ipynb"', '"bare.ipynb"') for c in command]
     return command, dict(os.environ), port
 
 

@@ -305,7 +305,7 @@ def pct(values: list[float | None], q: float) -> str:
     got = sorted(v for v in values if v is not None)
     if not got:
         return "none"
-    return f"{got[min(len(got) - 1, int(round(q * (len(got) - 1))))]:.1f}"
+    return f"{got[min(len(got) - 1, round(q * (len(got) - 1)))]:.1f}"
 
 
 def missing(values: list[float | None]) -> str:
@@ -343,9 +343,10 @@ def render(out: dict[str, Any], load: tuple[str, str], seconds: float) -> str:
             ratio = f"{float(pct(app['signin'], 0.95)) / float(pct(bare['button'], 0.95)):.2f}x"
         except ValueError:
             ratio = "–"
+        signin, button = app["signin"], bare["button"]
         lines.append(
-            f"| {n} | {pct(app['signin'], 0.5)} / {pct(app['signin'], 0.95)}{missing(app['signin'])}"
-            f" | {pct(bare['button'], 0.5)} / {pct(bare['button'], 0.95)}{missing(bare['button'])}"
+            f"| {n} | {pct(signin, 0.5)} / {pct(signin, 0.95)}{missing(signin)}"
+            f" | {pct(button, 0.5)} / {pct(button, 0.95)}{missing(button)}"
             f" | {ratio} | {pct(app['catalogue'], 0.5)} / {pct(app['catalogue'], 0.95)}"
             f"{missing(app['catalogue'])} | {app['cpu_server']:.0f} / {app['cpu_browsers']:.0f} | "
             f"{statistics.median(app['rss']):.0f} / {statistics.median(bare['rss']):.0f} |"
@@ -356,7 +357,8 @@ def render(out: dict[str, Any], load: tuple[str, str], seconds: float) -> str:
     if crowd:
         lines.append(
             "- A resource with 1,000 corrections and 1,000 comments, opened by a remembered "
-            f"learner: first corrections on screen after {', '.join(pct([c], 0.5) for c in crowd)} s "
+            "learner: first corrections on screen after "
+            f"{', '.join(pct([c], 0.5) for c in crowd)} s "
             "(each open on a warm pool)."
         )
     if large:

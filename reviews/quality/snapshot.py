@@ -357,7 +357,8 @@ def build_snapshot(source: SnapshotSource, path: Path, version: str) -> None:
     rubric = source.rubric().id
     reviewed = sorted({(r.reviewer, r.resource_id) for r in source.reviews() if r.rubric == rubric})
     rows = [_clean(rec) for rec in frame.to_dict("records")]
-    ranked = [_clean(rec) for rec in source.corrections_summary().to_dict("records")]
+    summarise = getattr(source, "corrections_summary", None)  # a source may not rank them
+    ranked = [_clean(r) for r in summarise().to_dict("records")] if callable(summarise) else []
     kinds = sorted({str(r["kind"]) for r in rows if r.get("kind")})
     topics = sorted(
         {t.strip() for r in rows for t in str(r.get("topics") or "").split(";") if t.strip()}

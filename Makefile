@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 DEMO ?= demo-workbook
 PORT ?= 8866
 HOST ?= 127.0.0.1
+EXPECT ?= 2
 
 .PHONY: serve test lint bench docs clean screenshots
 
@@ -15,9 +16,9 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-serve: $(VENV)/.installed  ## Create the demo workbook if needed and serve the dashboards
+serve: $(VENV)/.installed  ## Create the demo workbook if needed and serve all three dashboards
 	$(VENV)/bin/appraise demo $(DEMO)
-	$(VENV)/bin/appraise serve --workbook $(DEMO) --host $(HOST) --port $(PORT)
+	$(VENV)/bin/appraise serve --workbook $(DEMO) --host $(HOST) --port $(PORT) --expect $(EXPECT)
 
 test: $(VENV)/.installed  ## Install the test extras and run the whole suite
 	$(VENV)/bin/ruff check reviews widgets tests benchmarks

@@ -168,7 +168,8 @@ def bare_server(folder: Path, pool: int = DEFAULT_POOL) -> tuple[list[str], dict
     nbformat.write(nb, notebook)
     port = free_port()
     command = voila_command("127.0.0.1", port, 900, pool)
-    command[3] = str(notebook)  # [python, -m, voila, <notebook>, options...]
+    command[1:4] = ["-m", "voila", str(notebook)]  # [python, -m, server, <folder>, options...]
+    command = [c.replace('"learner.ipynb"', '"bare.ipynb"') for c in command]
     return command, dict(os.environ), port
 
 
@@ -288,12 +289,13 @@ steps = [("python", rss())]
 import ipywidgets
 steps.append(("+ ipywidgets", rss()))
 from widgets.app import LearnerApp
+from widgets.listing import Query
 steps.append(("+ widgets.app (reviews, pydantic, tinydb)", rss()))
 app = LearnerApp.from_environment()
 steps.append(("+ open the workbook, first summary (pandas, numpy)", rss()))
 app.enter("bench-learner", remember=False)
 steps.append(("+ sign in: the catalogue's widgets built", rss()))
-app.open(app.listing.frame["id"].iloc[0])
+app.open(app.listing.page(Query()).rows[0]["id"])
 steps.append(("+ a resource's page with its forms built", rss()))
 print(json.dumps(steps))
 """

@@ -81,6 +81,8 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
+    from reviews.quality.snapshot import CatalogueSnapshot
+
 CONFIG_FILE = "workbook.yaml"
 
 
@@ -452,6 +454,13 @@ class Workbook(Identity, Discussion, Moderation, Access, Assignments):
         from reviews.quality.summary import summary
 
         return summary(self, rubric)
+
+    def catalogue_snapshot(self, wait: float = 5.0) -> CatalogueSnapshot:
+        """The learners' catalogue computed once per change of the data and shared by every
+        process (see :mod:`reviews.quality.snapshot`); reading it needs no pandas."""
+        from reviews.quality.snapshot import fresh_snapshot
+
+        return fresh_snapshot(self, wait)
 
     def agreement(self, rubric: str | None = None) -> pd.DataFrame:
         """Krippendorff's alpha per rubric item (see :mod:`reviews.quality.agreement`)."""

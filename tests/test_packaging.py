@@ -45,4 +45,7 @@ def test_readme_shows_exactly_the_two_commands() -> None:
 def test_reviews_never_imports_the_ui() -> None:
     for path in (ROOT / "reviews").rglob("*.py"):
         text = path.read_text()
-        assert not re.search(r"^\s*(import|from) (ipywidgets|voila|widgets)\b", text, re.M), path
+        # reviews/serving/ runs the Voila server (a process around the dashboards): it may
+        # build on Voila's server classes, never on the widgets.
+        ui = "ipywidgets|widgets" if path.parent.name == "serving" else "ipywidgets|voila|widgets"
+        assert not re.search(rf"^\s*(import|from) ({ui})\b", text, re.M), path

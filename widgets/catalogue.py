@@ -3,7 +3,7 @@
 One row per resource: its title (a button that opens the resource's page), kind, platform,
 score with its interval, verdict, number of reviews, open corrections and red flags. A fixed
 pool of row widgets is reused from page to page, so paging through 2,000 resources sends a
-few value changes, not new widgets.
+few value changes, not new widgets; each page is one query on the catalogue snapshot.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import ipywidgets as W
 from widgets.assignments import YourAssignments
 from widgets.fields import STACKED, labelled
 from widgets.format import FLAG_LABELS, badge, count, esc, fmt, number
-from widgets.listing import PAGE_SIZE, SORTS, Listing, Query, page_of
+from widgets.listing import PAGE_SIZE, SORTS, Listing, Query
 from widgets.status import Status
 
 
@@ -231,11 +231,10 @@ class Catalogue:
 
     def render(self) -> None:
         q = self.query()
-        matching = self.listing.query(q)
-        rows, pages = page_of(matching, self.page)
-        self.page = min(self.page, pages - 1)
+        found = self.listing.page(q, self.page)
+        self.page, pages, matching = found.page, found.pages, found.matching
         scale = self.listing.rubric.score_range
-        records = [{str(k): v for k, v in r.items()} for r in rows.to_dict("records")]
+        records = found.rows
         self.shown = [r["id"] for r in records]
         for i, (title, meta, box) in enumerate(self.rows):
             if i < len(records):
@@ -246,12 +245,12 @@ class Catalogue:
                 box.layout.display = None
             else:
                 box.layout.display = "none"
-        total = len(self.listing.frame)
+        total = self.listing.total
         filtered = q != Query(sort=q.sort)
-        if not len(matching):
+        if not matching:
             text = "No resource matches. Try other words, or clear the search and filters."
         elif filtered:
-            text = f"{len(matching)} of {count(total, 'resource')} match"
+            text = f"{matching} of {count(total, 'resource')} match"
         else:
             text = f"{count(total, 'resource')}, rated on the {self.listing.rubric.name} rubric"
         self.summary.value = f"<p role='status'>{esc(text)}</p>"

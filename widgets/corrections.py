@@ -31,21 +31,22 @@ from widgets.format import (
 )
 from widgets.hidden import hidden_html
 from widgets.identifier_warning import IdentifierWarning
+from widgets.show_more import ShowMore
 from widgets.status import Status
 
 
 def support(
     wb: Workbook, resource_id: str, corrections: list[Correction], state: State
 ) -> dict[str, dict[str, Any]]:
-    """Per correction, in the workbook's order (best supported first when it ranks them):
-    ``status`` (the tutor's decision) and, when the workbook computes them, ``agreement`` (the
-    class's weighted share agreeing) and ``agreement_lb`` (its lower bound)."""
+    """Per correction, best supported first (as ranked in the catalogue snapshot, so the page
+    needs neither pandas nor the model): ``status`` (the tutor's decision), ``agreement`` (the
+    class's weighted share agreeing) and ``agreement_lb`` (its lower bound). Corrections newer
+    than the snapshot come last, with their status only."""
     rows: dict[str, dict[str, Any]] = {c.id: {"status": state.status(c.id)} for c in corrections}
-    summarise = getattr(wb, "corrections_summary", None)
-    if not callable(summarise) or not corrections:
+    if not corrections:
         return rows
     ranked: dict[str, dict[str, Any]] = {}
-    for rec in summarise(resource_id).to_dict("records"):
+    for rec in wb.catalogue_snapshot().support(resource_id):
         if rec.get("id") in rows:
             row = rows[rec["id"]]
             if isinstance(rec.get("status"), str):
@@ -203,7 +204,7 @@ class CorrectionCard:
 
 
 class CorrectionList:
-    """Every visible correction of one resource, newest last."""
+    """The visible corrections of one resource, best supported first, ``STEP`` at a time."""
 
     def __init__(self, wb: Workbook, user: str, on_changed: Callable[[], None]) -> None:
         self.wb = wb
@@ -215,31 +216,37 @@ class CorrectionList:
         self.heading = W.HTML()
         self.list = W.VBox()
         self.hidden_notes = W.HTML()  # where hidden corrections were (widgets/hidden.py)
-        self.widget = W.VBox([self.heading, self.list, self.hidden_notes])
+        self.more = ShowMore("corrections", lambda: self.show(self.resource_id, self.hidden),
+                             Status().guard)  # fmt: skip
+        self.widget = W.VBox([self.heading, self.list, self.more.button, self.hidden_notes])
         self.widget.add_class("appraise-corrections")
 
     def show(self, resource_id: str, hidden: bool = False) -> None:
-        """(Re)build the list for ``resource_id`` from the workbook as it is now; only their
-        number while ``hidden`` (blind until I review: reviews/classroom/blind.py)."""
+        """(Re)build the list for ``resource_id`` from the workbook as it is now, the first
+        ``more.limit`` of them; only their number while ``hidden`` (blind until I review:
+        reviews/classroom/blind.py)."""
+        if resource_id != self.resource_id:
+            self.more.reset()
         self.resource_id = resource_id
         self.hidden = hidden
-        corrections = self.wb.corrections(resource_id=resource_id)
+        everything = self.wb.corrections(resource_id=resource_id)
         if hidden:
             for gone in self.cards:
                 close_tree(gone.widget)
             self.cards = []
             self.list.children = []
             self.hidden_notes.value = ""
+            self.more.update(0)
             self.heading.value = (
-                f"<h3>Corrections ({len(corrections)})</h3><p>Hidden until you submit your "
+                f"<h3>Corrections ({len(everything)})</h3><p>Hidden until you submit your "
                 "own review, so that you judge the resource for yourself first.</p>"
             )
             return
         state = self.wb.moderation()
-        rows = support(self.wb, resource_id, corrections, state)
-        by_id = {c.id: c for c in corrections}
-        corrections = [by_id[i] for i in rows]
-        ids = set(rows)
+        rows = support(self.wb, resource_id, everything, state)
+        by_id = {c.id: c for c in everything}
+        corrections = [by_id[i] for i in rows][: self.more.limit]
+        ids = {c.id for c in corrections}
         votes: dict[str, list[Vote]] = {}
         for vote in self.wb.votes():
             if vote.correction_id in ids:
@@ -255,7 +262,7 @@ class CorrectionList:
         for card in self.cards:
             cid = card.correction.id
             card.show(votes.get(cid, []), rows[cid], state.decisions.get(cid), names)
-        self.heading.value = f"<h3>Corrections ({len(corrections)})</h3>" + (
+        self.heading.value = f"<h3>Corrections ({len(everything)})</h3>" + (
             "" if corrections else "<p>No corrections yet. Spotted an error? Suggest one.</p>"
         )
         self.list.children = [card.widget for card in self.cards]
@@ -264,6 +271,7 @@ class CorrectionList:
             for c in self.wb.corrections(resource_id=resource_id, include_hidden=True)
             if c.id in state.hidden
         )
+        self.more.update(len(everything))
 
     def _voted(self) -> None:
         self.show(self.resource_id, self.hidden)

@@ -15,6 +15,7 @@ from widgets.fields import TextField, close_tree
 from widgets.format import badge, esc, when
 from widgets.hidden import hidden_html
 from widgets.identifier_warning import IdentifierWarning
+from widgets.show_more import ShowMore
 from widgets.status import Status
 
 
@@ -50,6 +51,9 @@ class DiscussionThread:
         self.heading = W.HTML()
         self.list = W.VBox()
         self.list.add_class("appraise-comments")
+        self.more = ShowMore(
+            "earlier threads", lambda: self.show(self.target_id), self.status.guard
+        )
         self.replying = W.HTML()
         self.cancel = W.Button(description="Cancel reply")
         self.cancel.add_class("appraise-cancel-reply")
@@ -69,6 +73,7 @@ class DiscussionThread:
         self.widget = W.VBox(
             [
                 self.heading,
+                self.more.button,
                 self.list,
                 self.replying,
                 self.cancel,
@@ -86,6 +91,7 @@ class DiscussionThread:
             self.text.value = ""
             self.status.clear()
             self._reply(None)
+            self.more.reset()
         self.target_id = target_id
         # Hidden comments keep their place: the author reads why, the others that one was.
         everything = self.wb.comments(target_id=target_id, include_hidden=True)
@@ -93,7 +99,9 @@ class DiscussionThread:
         comments = [c for c in everything if c.id not in state.hidden]
         names = self.wb.pseudonyms()
         rows: list[W.Widget] = []
-        for top, replies in threads(everything):
+        conversations = threads(everything)
+        self.more.update(len(conversations))
+        for top, replies in conversations[-self.more.limit :]:  # the latest: mine shows
             for c, reply in [(top, False), *((r, True) for r in replies)]:
                 if c.id in state.hidden:
                     note = W.HTML(hidden_html("comment", c.author == self.user,

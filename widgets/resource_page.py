@@ -88,6 +88,7 @@ class ResourcePage:
                 self.correction_form.widget,
                 self.corrections.widget,
                 self.reviews.widget,
+                self.reviews.more.button,
                 self.discussion.widget,
                 self.share,
             ]
@@ -98,6 +99,8 @@ class ResourcePage:
         """Point the page at ``resource_id`` with both forms closed."""
         resource = self.wb.resource(resource_id)
         self.resource_id = resource_id
+        for more in (self.corrections.more, self.reviews.more, self.discussion.more):
+            more.reset()  # long lists open at their first items
         self.status.clear()
         self.notice.clear()
         names = self.wb.pseudonyms()

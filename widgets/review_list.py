@@ -9,10 +9,13 @@ from reviews.workbook import Workbook
 from widgets.format import CONFIDENCE_LABELS, FLAG_LABELS, badge, esc, fmt, when
 from widgets.hidden import hidden_html
 from widgets.listing import Listing
+from widgets.show_more import ShowMore
+from widgets.status import Status
 
 
 class ReviewList:
-    """Every live review of one resource under the workbook's rubric, newest first."""
+    """The live reviews of one resource under the workbook's rubric, newest first, ``STEP`` at
+    a time (``more`` is the button, placed by the page below the list)."""
 
     def __init__(self, wb: Workbook, listing: Listing, user: str) -> None:
         self.wb = wb
@@ -20,8 +23,14 @@ class ReviewList:
         self.user = user
         self.widget = W.HTML("")
         self.widget.add_class("appraise-reviews")
+        self.resource_id = ""
+        self.more = ShowMore("reviews", lambda: self.show(self.resource_id), Status().guard)
 
     def show(self, resource_id: str) -> None:
+        if resource_id != self.resource_id:
+            self.more.reset()
+        self.resource_id = resource_id
+        self.more.update(0)
         row = self.listing.row(resource_id) or {}
         rubric = self.listing.rubric
         reviews = [r for r in self.wb.reviews(resource_id=resource_id) if r.rubric == rubric.id]
@@ -39,7 +48,9 @@ class ReviewList:
             if r.rubric == rubric.id and r.id in state.hidden
         ]
         items = []
-        for r in sorted(reviews, key=lambda r: r.updated_at, reverse=True):
+        newest = sorted(reviews, key=lambda r: r.updated_at, reverse=True)
+        self.more.update(len(newest))
+        for r in newest[: self.more.limit]:
             who = names.get(r.reviewer, "a classmate") + (
                 " (you)" if r.reviewer == self.user else ""
             )

@@ -6,11 +6,12 @@ shard, so endorsing or disputing never rewrites anyone else's file.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
+from reviews.classroom import flood
 from reviews.domain.errors import NotFound, PermissionDenied
-from reviews.domain.model import Comment, Correction, Vote, build, new_id, valid_models
+from reviews.domain.model import Comment, Correction, Vote, build, new_id, now, valid_models
 
 if TYPE_CHECKING:
     from reviews.domain.model import Record
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
 class Discussion:
     store: Store
+    flood_limits: bool = True  # scripts that write a whole class at once may turn it off
 
     if TYPE_CHECKING:  # provided by Workbook and Moderation
 
@@ -30,6 +32,38 @@ class Discussion:
         def register(self, names: Iterable[str]) -> None: ...
 
         def append(self, kind: str, record: Record, author: str) -> None: ...
+
+        def is_tutor(self, name: str) -> bool: ...
+
+    def _append_limited(self, kind: str, record: Record, author: str, resource_id: str) -> None:
+        """Write ``record`` to its author's shard unless it passes their flood limit (checked
+        under the shard's lock, see :mod:`reviews.classroom.flood`)."""
+        resource_of = self._resource_of(kind)
+        with self.store.transaction(author) as shard:
+            if self.flood_limits:
+                flood.check(
+                    kind, shard.all(kind), resource_id, resource_of, now(), self.is_tutor(author)
+                )
+            shard.add(kind, record.model_dump(mode="json"))
+        self.register([author])
+
+    def _resource_of(self, kind: str) -> Callable[[dict[str, Any]], str | None]:
+        """Which resource a record of ``kind`` is about (a comment or a vote on a correction
+        is about the correction's resource)."""
+
+        def of_correction(correction_id: str) -> str | None:
+            doc = self.store.get("corrections", correction_id)
+            return None if doc is None else doc.get("resource_id")
+
+        if kind == "corrections":
+            return lambda d: d.get("resource_id")
+        if kind == "votes":
+            return lambda d: of_correction(str(d.get("correction_id")))
+        return lambda d: (
+            d.get("target_id")
+            if str(d.get("target_id", "")).startswith("res_")
+            else of_correction(str(d.get("target_id")))
+        )
 
     def add_correction(
         self,
@@ -55,7 +89,7 @@ class Discussion:
             evidence=evidence,
             severity=severity,
         )
-        self.append("corrections", item, item.author)
+        self._append_limited("corrections", item, item.author, resource_id)
         return item
 
     def corrections(
@@ -91,6 +125,11 @@ class Discussion:
         if ballot.voter == target.author:
             raise PermissionDenied("you cannot endorse or dispute your own correction")
         with self.store.transaction(ballot.voter) as shard:
+            if self.flood_limits:
+                flood.check(
+                    "votes", shard.all("votes"), target.resource_id, self._resource_of("votes"),
+                    now(), self.is_tutor(ballot.voter),
+                )  # fmt: skip
             previous = shard.find("votes", correction_id=correction_id, voter=ballot.voter)
             if previous:
                 kept = {"id": previous[0]["id"], "created_at": previous[0]["created_at"]}
@@ -126,7 +165,8 @@ class Discussion:
             text=text,
             parent_id=parent_id,
         )
-        self.append("comments", item, item.author)
+        about = self._resource_of("comments")(item.model_dump(mode="json"))
+        self._append_limited("comments", item, item.author, about or target_id)
         return item
 
     def comments(self, target_id: str | None = None, include_hidden: bool = False) -> list[Comment]:

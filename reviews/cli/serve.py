@@ -1,4 +1,4 @@
-"""``appraise serve``: the dashboards with Voila."""
+"""``appraise serve``: every dashboard from one Voila server."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import click
 from reviews.cli.options import open_workbook, workbook_option
 
 
-@click.command(epilog="Example:  appraise serve --workbook cardio/ --port 8866")
+@click.command(epilog="Example:  appraise serve --workbook cardio/ --expect 30 --host 0.0.0.0")
 @workbook_option
 @click.option("--port", default=8866, show_default=True, type=click.IntRange(1, 65535))
 @click.option(
@@ -23,15 +23,14 @@ from reviews.cli.options import open_workbook, workbook_option
     default=900,
     show_default=True,
     type=click.IntRange(10),
-    help="Seconds after which the kernel of a closed dashboard tab is stopped.",
+    help="Seconds after which the kernel of a dashboard tab left idle is stopped.",
 )
 @click.option(
-    "--dashboard",
-    type=click.Choice(["learner", "tutor", "summaries"]),
-    default="learner",
-    show_default=True,
-    help="Which dashboard to serve at /: learners', tutors' (moderation, participation, "
-    "calibration, export) or the read-only class summaries. Run one server per dashboard.",
+    "--expect",
+    type=click.IntRange(0, 1000),
+    default=None,
+    help="How many learners will open the page at once: the size of the pool of preheated "
+    "kernels (default: the workbook's expected_learners, else APPRAISE_KERNEL_POOL, else 2).",
 )
 @click.option(
     "--hub",
@@ -41,9 +40,9 @@ from reviews.cli.options import open_workbook, workbook_option
     "see docs/deployment.md.",
 )
 def serve(
-    workbook: Path, port: int, host: str, cull_idle_timeout: int, dashboard: str, hub: bool
+    workbook: Path, port: int, host: str, cull_idle_timeout: int, expect: int | None, hub: bool
 ) -> None:
-    """Serve a dashboard with Voila (the learner dashboard at / unless --dashboard says)."""
+    """Serve the dashboards: learners at /, tutors at /tutor, the summaries at /summaries."""
     from reviews.serving.voila import serve as run
 
     wb = open_workbook(workbook)
@@ -52,4 +51,4 @@ def serve(
 
         serve_hub(wb, cull_idle_timeout=cull_idle_timeout)
         return
-    run(wb, host=host, port=port, cull_idle_timeout=cull_idle_timeout, dashboard=dashboard)
+    run(wb, host=host, port=port, cull_idle_timeout=cull_idle_timeout, expect=expect)

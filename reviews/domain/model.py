@@ -187,6 +187,7 @@ class WorkbookConfig(BaseModel):
     # (reviews/classroom/blind.py). Off when the key is missing (workbooks made before it);
     # Workbook.create turns it on for new ones.
     blind_until_reviewed: bool = False
+    expected_learners: int | None = Field(default=None, ge=1, le=1000)  # `serve --expect`
     storage: Literal["tinydb", "sqlite", "postgresql"] = "tinydb"
     # The PostgreSQL URL of ``storage: postgresql``, never with a password (see
     # reviews/store/database.py for where the password comes from).

@@ -27,11 +27,13 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 import yaml
-from rapidfuzz import process
 from rapidfuzz.distance import OSA
+
+if TYPE_CHECKING:  # numpy only for SearchIndex; the learner's kernel never builds one
+    import numpy as np
 
 BUILT_IN = Path(__file__).with_name("abbreviations.yaml")
 WORKBOOK_FILE = "abbreviations.yaml"
@@ -159,6 +161,8 @@ class SearchIndex:
 
     @classmethod
     def build(cls, documents: Sequence[str], synonyms: Synonyms | None = None) -> SearchIndex:
+        import numpy as np
+
         where: dict[str, list[int]] = {}
         for i, text in enumerate(documents):
             for word in set(words(text)):
@@ -169,6 +173,8 @@ class SearchIndex:
 
     def match(self, query: str) -> np.ndarray:
         """A boolean mask over the documents: those matching every term of ``query``."""
+        import numpy as np
+
         typed = words(query)
         kept = [w for w in typed if w not in STOPWORDS] or typed
         mask = np.ones(self.size, dtype=bool)
@@ -189,6 +195,9 @@ class SearchIndex:
 
     def _found(self, needed: list[str]) -> dict[str, np.ndarray]:
         """Per query word, the documents where it is found (see the module docstring)."""
+        import numpy as np
+        from rapidfuzz import process
+
         out = {w: np.zeros(self.size, dtype=bool) for w in needed}
         if not self.vocabulary:
             return out
@@ -218,6 +227,8 @@ class SearchIndex:
         return out
 
     def _array(self) -> np.ndarray:
+        import numpy as np
+
         if self._vocab is None:
             self._vocab = np.asarray(self.vocabulary, dtype=str)
         return self._vocab

@@ -48,7 +48,7 @@ from traitlets import Instance, default
 
 from reviews.domain.errors import ValidationError
 from reviews.domain.hub import GROUPS_HEADER, HUB_MODE_ENV, USER_HEADER, encode_groups
-from reviews.serving.voila import CULL_INTERVAL_S, DASHBOARDS, kernel_pool, notebooks_dir
+from reviews.serving.voila import CULL_INTERVAL_S, PATHS, notebooks_dir, pool_size
 from reviews.workbook import Workbook
 
 HUB_ENV = ("JUPYTERHUB_API_TOKEN", "JUPYTERHUB_CLIENT_ID", "JUPYTERHUB_SERVICE_URL")
@@ -115,7 +115,7 @@ class HubIdentityProvider(IdentityProvider):  # type: ignore[misc]
             (f"{prefix}/oauth_callback", OAuthCallback, {"hub_auth": self.hub_auth}),
             (f"{prefix}/logout", SignOut, {"hub_auth": self.hub_auth}),
         ]
-        for dashboard in DASHBOARDS:
+        for dashboard in PATHS:
             path = f"{prefix}/?" if dashboard == "learner" else f"{prefix}/{dashboard}/?"
             target = f"{prefix}/voila/render/{dashboard}.ipynb"
             routes.append((path, DashboardRedirect, {"target": target}))
@@ -204,7 +204,7 @@ def hub_voila_command(host: str, port: int, prefix: str, cull_idle_timeout: int,
 def serve_hub(wb: Workbook, cull_idle_timeout: int = 900) -> None:
     """Replace this process with Voila serving ``wb``'s dashboards behind the hub's OAuth."""
     host, port, prefix = hub_address(os.environ)
-    command = hub_voila_command(host, port, prefix, cull_idle_timeout, kernel_pool())
+    command = hub_voila_command(host, port, prefix, cull_idle_timeout, pool_size(wb, None))
     env = dict(os.environ, APPRAISE_WORKBOOK=str(wb.path.resolve()), **{HUB_MODE_ENV: "1"})
     group = wb.config.hub_tutor_group
     tutors = f"; hub group {group!r} are tutors" if group else ""

@@ -102,7 +102,9 @@ def test_the_summary_carries_the_reason_and_the_card_escapes_it(tmp_path: Path) 
     card = SummaryCard(wb, listing)
     card.show(ids[1])
     assert html.escape(frame.loc[ids[1], "reason"]) in card.widget.value
-    listing.frame.loc[listing.frame["id"] == ids[1], "reason"] = "<b>sneaky</b> & co"
+    row = listing.row(ids[1])
+    assert row is not None
+    listing.row = lambda _id: {**row, "reason": "<b>sneaky</b> & co"}  # type: ignore[method-assign]
     card.show(ids[1])
     assert "&lt;b&gt;sneaky&lt;/b&gt; &amp; co" in card.widget.value
     assert "<b>sneaky" not in card.widget.value

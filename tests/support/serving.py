@@ -44,6 +44,21 @@ class Server:
     url: str
     log: list[str]
     lines: queue.Queue[str]
+    pid: int = 0
+    base: str = ""
+
+    def kernels(self) -> list[int]:
+        """Process ids of the server's kernels, read from the process table."""
+        import psutil
+
+        found = []
+        for child in psutil.Process(self.pid).children():
+            try:
+                if "ipykernel_launcher" in " ".join(child.cmdline()):
+                    found.append(child.pid)
+            except psutil.Error:  # exited (or a zombie) while we looked: not a kernel now
+                continue
+        return found
 
     def wait_for_log(self, text: str, timeout: float = 30.0) -> str:
         """The first server output line containing ``text`` (already seen or still to come)."""
@@ -60,13 +75,16 @@ class Server:
 
 
 @contextmanager
-def served(workbook: Path, timeout: float = 90.0, dashboard: str = "learner") -> Iterator[Server]:
-    """Run `appraise serve` (of ``dashboard``) on a free port; yield it once Voila says it is
-    running."""
+def served(
+    workbook: Path, timeout: float = 90.0, dashboard: str = "learner", expect: int | None = None
+) -> Iterator[Server]:
+    """Run `appraise serve` on a free port; yield it once Voila says it is running, with
+    ``url`` the address of ``dashboard`` (``base`` the server's)."""
     port = free_port()
     appraise = Path(sys.executable).with_name("appraise")
-    command = [str(appraise), "serve", "--workbook", str(workbook), "--port", str(port),
-               "--dashboard", dashboard]  # fmt: skip
+    command = [str(appraise), "serve", "--workbook", str(workbook), "--port", str(port)]
+    if expect is not None:
+        command += ["--expect", str(expect)]
     env = {k: v for k, v in os.environ.items() if k != "APPRAISE_WORKBOOK"}
     proc = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
@@ -96,7 +114,9 @@ def served(workbook: Path, timeout: float = 90.0, dashboard: str = "learner") ->
                 pytest.fail("appraise serve exited:\n" + "".join(log))
             if READY in line:
                 break
-        yield Server(f"http://127.0.0.1:{port}/", log, lines)
+        base = f"http://127.0.0.1:{port}/"
+        path = {"learner": "", "tutor": "tutor", "summaries": "summaries"}[dashboard]
+        yield Server(base + path, log, lines, proc.pid, base)
     finally:
         proc.terminate()
         try:

@@ -1,5 +1,5 @@
-"""The tutor dashboard in a real headless Chromium against a real `appraise serve --dashboard
-tutor`, beside the learner dashboard of another `appraise serve` on the same workbook.
+"""The tutor dashboard (``/tutor``) in a real headless Chromium, beside the learner dashboard
+(``/``) of the same `appraise serve`.
 
 A tutor (standalone: name and tutor passphrase) hides a learner's comment and verifies a
 correction; the learner's page, reloaded, no longer shows the comment and shows the correction
@@ -11,6 +11,7 @@ screenshots in docs/screenshots/tutor-*.png are taken here (under `make screensh
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -49,8 +50,8 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     room.wb.add_comment(room.video.id, "cat", RUDE)  # the newest comment: first in its group
     room.wb.vote(room.wb.corrections()[0].id, "ana", agree=True)
     room.wb.submit_review(room.blog.id, "ana", {"overall": 3})  # for calibration
-    with served(path, dashboard="tutor") as tutor, served(path) as learner:
-        yield Servers(room, tutor, learner)
+    with served(path, dashboard="tutor") as tutor:
+        yield Servers(room, tutor, dataclasses.replace(tutor, url=tutor.base))
 
 
 def new_page(browser: Browser, width: int, height: int) -> Page:

@@ -52,7 +52,7 @@ def test_a_bug_while_starting_is_a_message_not_a_blank_page(
     def broken(*_: object) -> None:
         raise KeyError("summary exploded")
 
-    monkeypatch.setattr("widgets.listing.Listing._build", broken)
+    monkeypatch.setattr("reviews.workbook.Workbook.catalogue_snapshot", broken)
     app = LearnerApp.from_environment({"APPRAISE_WORKBOOK": str(room.wb.path)})
     assert isinstance(app, Unavailable) and "tell your tutor" in app.message
 
@@ -142,7 +142,9 @@ def test_hostile_text_on_the_page_is_escaped(room: Classroom) -> None:
     assert "<img" not in page.preview.widget.value
 
 
-def test_the_summary_card_never_shows_nan_and_uses_richer_summaries(room: Classroom) -> None:
+def test_the_summary_card_never_shows_nan_and_uses_richer_summaries(
+    room: Classroom, monkeypatch: pytest.MonkeyPatch
+) -> None:
     listing = Listing(room.wb, "ana")
     card = SummaryCard(room.wb, listing)
     card.show(room.wiki.id)
@@ -151,19 +153,18 @@ def test_the_summary_card_never_shows_nan_and_uses_richer_summaries(room: Classr
     score = fmt(listing.row(room.video.id)["score"])  # type: ignore[index]
     assert f"{score} out of 5" in card.widget.value and "range from 2 to 4" in card.widget.value
     assert "Outdated guidance: 1 of 2 reviewers" in card.widget.value
-    frame = listing.frame
-    mask = frame["id"] == room.video.id
-    for column, value in {
+    rich = dict(listing.row(room.video.id) or {})
+    rich.update({
         "score_low80": 2.5, "score_high80": 3.6, "score_low95": 2.1, "score_high95": 3.9,
         "item_overall": 3.2, "flag_outdated_lb": 0.09,
-    }.items():  # fmt: skip
-        frame[column] = float("nan")
-        frame.loc[mask, column] = value
+    })  # fmt: skip
+    plain = listing.row
+    monkeypatch.setattr(listing, "row", lambda rid: rich if rid == room.video.id else plain(rid))
     card.show(room.video.id)
     html = card.widget.value
     assert "likely 2.5–3.6" in html and "almost certainly 2.1–3.9" in html
     assert "appraise-interval-band" in html and "at least 9%" in html
-    frame.loc[mask, "mean"], frame.loc[mask, "score"] = 3.0, 3.4
+    rich["mean"], rich["score"] = 3.0, 3.4
     card.show(room.video.id)
     assert "Plain average of the reviews: 3." in card.widget.value
     assert "appraise-bar-fill" not in html  # one item: its bar would only repeat the score

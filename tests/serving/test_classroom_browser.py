@@ -121,7 +121,7 @@ def test_a_review_reaches_the_next_page_load_of_a_classmate(browser: Browser, ro
     ana.get_by_role("button", name="Review this resource").click()
     ana.get_by_label("5 – Excellent").check()
     ana.get_by_role("button", name="Submit review").click()
-    expect(ana.locator(".appraise-review-form .appraise-success")).to_contain_text("Saved")
+    expect(ana.locator(".appraise-notice .appraise-success")).to_contain_text("Saved")
     sign_in(ben, room, "ben", f"?resource={wiki.id}")  # the next page load
     ben.wait_for_selector(".appraise-summary")
     expect(ben.locator(".appraise-summary")).to_contain_text("Based on 1 review")

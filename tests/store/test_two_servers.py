@@ -9,6 +9,7 @@ Chromium, real PostgreSQL.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -57,7 +58,7 @@ def test_a_correction_and_a_hide_travel_between_two_servers(
         learner.get_by_label("Evidence", exact=True).fill("NICE NG196 section 1.7")
         learner.get_by_label("Major: would mislead").check()
         learner.get_by_role("button", name="Submit correction").click()
-        expect(learner.locator(".appraise-correction-form .appraise-success")).to_be_visible()
+        expect(learner.locator(".appraise-notice .appraise-success")).to_be_visible()
 
         # The other machine's tutor dashboard, loaded now, has the new correction queued.
         tutor = new_page(browser)
@@ -69,6 +70,7 @@ def test_a_correction_and_a_hide_travel_between_two_servers(
         tutor.wait_for_selector(".appraise-moderation .appraise-card")
         expect(tutor.locator(".appraise-card", has_text=CLAIM)).to_be_visible()
 
+        tutor.get_by_role("button", name=re.compile(r"^Comments")).click()  # the queue's group
         card = tutor.locator(".appraise-card", has_text=RUDE)
         card.get_by_label("Reason or note").fill("Unprofessional about a classmate")
         card.get_by_role("button", name="Hide").click()

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from reviews.domain.rubric import RESERVED_VERDICTS
 from reviews.domain.search import Synonyms, load_abbreviations
-from reviews.quality.snapshot import Blind
+from reviews.quality.snapshot import Blind, Page
 
 if TYPE_CHECKING:
     from reviews.workbook import Workbook
@@ -97,19 +97,8 @@ class Listing:
 
     def page(self, q: Query, page: int = 0, size: int = PAGE_SIZE) -> Page:
         """Page ``page`` (0-based, clamped) of the rows matching ``q``, in the order it asks."""
-        found = self.snapshot.page(q, page, size, self.user, self.view)
-        return Page(found.rows, found.matching, found.page, found.pages)
+        return self.snapshot.page(q, page, size, self.user, self.view)
 
     def row(self, resource_id: str) -> dict[str, Any] | None:
         """One resource's row as a dict, or None if it is not (or no longer) catalogued."""
         return self.snapshot.row(resource_id, self.user, self.view)
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of rows, the number of rows matching in all, which page and of how many."""
-
-    rows: list[dict[str, Any]]
-    matching: int
-    page: int
-    pages: int

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import getpass
+import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -49,3 +51,17 @@ def open_workbook(path: Path) -> Any:
     wb = Workbook.open(path)
     wb.acting_via = "administrator"
     return wb
+
+
+def echo_frame(frame: Any, fmt: str, table: Callable[[Any], str]) -> None:
+    """Print a table of results as ``csv`` (formulas defused: a learner's "=HYPERLINK(…)" must
+    not run in the spreadsheet this is piped into), ``json`` or a terminal ``table``."""
+    if fmt == "csv":
+        from reviews.export.tables import defuse_formulas
+
+        click.echo(defuse_formulas(frame).to_csv(index=False), nl=False)
+    elif fmt == "json":
+        records = json.loads(frame.to_json(orient="records", force_ascii=False))
+        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+    else:
+        click.echo(table(frame))

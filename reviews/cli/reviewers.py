@@ -6,13 +6,12 @@ else gets a one-line refusal), like every other view of learners (see reviews/ro
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import click
 
-from reviews.cli.options import workbook_option
+from reviews.cli.options import echo_frame, workbook_option
 
 EPILOG = (
     "Example:  appraise reviewers --workbook cardio/\n\n"
@@ -41,16 +40,7 @@ def reviewers(workbook: Path, fmt: str, rubric: str | None, names: bool, actor: 
         raise click.UsageError("--names needs --actor: the user name of a tutor of the workbook")
     wb = Workbook.open(workbook)
     frame = wb.reviewer_stats(actor=actor, rubric=rubric, identities=names)
-    if fmt == "csv":
-        from reviews.export.tables import defuse_formulas
-
-        # a learner's "=HYPERLINK(…)" must not run in the spreadsheet this is piped into
-        click.echo(defuse_formulas(frame).to_csv(index=False), nl=False)
-    elif fmt == "json":
-        records = json.loads(frame.to_json(orient="records", force_ascii=False))
-        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
-    else:
-        click.echo(reviewers_table(frame))
+    echo_frame(frame, fmt, reviewers_table)
 
 
 def reviewers_table(frame: Any) -> str:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from reviews.cli.options import open_workbook, workbook_option
+from reviews.cli.options import echo_frame, open_workbook, workbook_option
 from reviews.store.base import Problem
 
 SHOWN = 10  # damaged files named on standard error; `appraise check` lists them all
@@ -34,16 +33,8 @@ def summary(workbook: Path, fmt: str, rubric: str | None) -> None:
     lost = [p for p in damage if hides_resources(p)]
     if lost and frame.empty and fmt == "table":
         pass  # "No resources yet" would hide a damaged catalogue
-    elif fmt == "csv":
-        from reviews.export.tables import defuse_formulas
-
-        # a learner's "=HYPERLINK(…)" must not run in the spreadsheet this is piped into
-        click.echo(defuse_formulas(frame).to_csv(index=False), nl=False)
-    elif fmt == "json":
-        records = json.loads(frame.to_json(orient="records", force_ascii=False))
-        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
     else:
-        click.echo(summary_table(frame))
+        echo_frame(frame, fmt, summary_table)
     if damage:
         for problem in damage[:SHOWN]:
             click.echo(f"Damaged: {problem}", err=True)

@@ -22,5 +22,5 @@ def demo(directory: Path, seed: int) -> None:
     click.echo(
         f"Learners sign in with any name and the join code {wb.config.join_code}. The demo's "
         f"tutor is {TUTOR}: set a tutor passphrase first with `appraise passphrase --workbook "
-        f"{directory}`, then serve the tutor dashboard with `--dashboard tutor`."
+        f"{directory}`, then open the tutor dashboard at /tutor on the same server."
     )

@@ -53,6 +53,18 @@ def open_workbook(path: Path) -> Any:
     return wb
 
 
+def format_option(func: Any) -> Any:
+    """``--format table|csv|json`` of the commands that print a table (see :func:`echo_frame`)."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "csv", "json"]),
+        default="table",
+        show_default=True,
+        help="A terminal table, CSV (formulas defused) or JSON.",
+    )(func)
+
+
 def echo_frame(frame: Any, fmt: str, table: Callable[[Any], str]) -> None:
     """Print a table of results as ``csv`` (formulas defused: a learner's "=HYPERLINK(…)" must
     not run in the spreadsheet this is piped into), ``json`` or a terminal ``table``."""

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from reviews.cli.options import echo_frame, workbook_option
+from reviews.cli.options import echo_frame, format_option, workbook_option
 
 EPILOG = (
     "Example:  appraise reviewers --workbook cardio/\n\n"
@@ -22,13 +22,7 @@ EPILOG = (
 
 @click.command("reviewers", epilog=EPILOG)
 @workbook_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-)
+@format_option
 @click.option("--rubric", help="Rubric whose reviews are modelled (default: the workbook's).")
 @click.option("--names", is_flag=True, help="Add real names beside pseudonyms (tutors only).")
 @click.option("--actor", help="Your user name: must be a tutor of the workbook for --names.")

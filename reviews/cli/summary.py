@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from reviews.cli.options import echo_frame, open_workbook, workbook_option
+from reviews.cli.options import echo_frame, format_option, open_workbook, workbook_option
 from reviews.store.base import Problem
 
 SHOWN = 10  # damaged files named on standard error; `appraise check` lists them all
@@ -16,13 +16,7 @@ SHOWN = 10  # damaged files named on standard error; `appraise check` lists them
 
 @click.command(epilog="Example:  appraise summary --workbook cardio/ --format csv > summary.csv")
 @workbook_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-)
+@format_option
 @click.option("--rubric", help="Rubric to summarise (default: the workbook's).")
 def summary(workbook: Path, fmt: str, rubric: str | None) -> None:
     """One row per resource: reviews, score on the rubric's scale, verdict. Damaged files or

@@ -11,7 +11,7 @@ frame (``null`` in JSON, empty in CSV, ``-`` in tables), never a number.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -19,9 +19,10 @@ import pandas as pd
 from reviews.domain.model import FLAGS
 from reviews.domain.rubric import Rubric
 from reviews.quality.aggregate import Estimate, estimate
-from reviews.quality.frames import review_scores, reviews_frame
+from reviews.quality.frames import review_scores, review_table
 from reviews.quality.reason import reasons
 from reviews.quality.stats import wilson_lower_bound
+from reviews.store.tables import score_column
 
 if TYPE_CHECKING:
     from reviews.quality.source import ReviewSource
@@ -72,24 +73,17 @@ def score_step(rubric: Rubric) -> float:
 
 
 def scored_reviews(wb: ReviewSource, rubric: Rubric) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(the review x item frame, one row per review with its score on the rubric's scale,
-    reviewer and whether they are a tutor)."""
-    frame = reviews_frame(wb, rubric.id)
-    if frame.empty:
-        empty = {"review_id": object, "resource_id": object, "score": float}
-        empty |= {"reviewer": object, "is_tutor": bool}
-        return frame, pd.DataFrame({k: pd.Series(dtype=t) for k, t in empty.items()})
-    per_review = review_scores(frame, rubric)
-    who = frame.drop_duplicates("review_id").set_index("review_id")[["reviewer", "is_tutor"]]
-    per_review = per_review.join(who, on="review_id")
-    return frame, per_review
+    """(the review table of :func:`~reviews.quality.frames.review_table`, one row per review
+    with its reviewer, whether they are a tutor, and its score on the rubric's scale)."""
+    table = review_table(wb, rubric)
+    return table, review_scores(table, rubric)
 
 
 def model(wb: ReviewSource, rubric: Rubric) -> tuple[pd.DataFrame, pd.DataFrame, Estimate]:
-    """The review frames of ``rubric`` and the model fitted to them."""
-    frame, per_review = scored_reviews(wb, rubric)
+    """The review table of ``rubric``, each review's score, and the model fitted to them."""
+    table, per_review = scored_reviews(wb, rubric)
     lo, hi = rubric.score_range
-    return frame, per_review, estimate(per_review, lo, hi, score_step(rubric))
+    return table, per_review, estimate(per_review, lo, hi, score_step(rubric))
 
 
 def summary(wb: ReviewSource, rubric: str | None = None) -> pd.DataFrame:
@@ -106,7 +100,7 @@ def summary(wb: ReviewSource, rubric: str | None = None) -> pd.DataFrame:
     )
     if resources.empty:
         return pd.DataFrame(columns=columns)
-    frame, per_review, fitted = model(wb, rubric_)
+    table, per_review, fitted = model(wb, rubric_)
     out = resources.set_index("id", drop=False)
     out["topics"] = out["topics"].map(lambda t: "; ".join(t) if isinstance(t, list) else "")
     out["rubric"] = rubric_.id
@@ -119,7 +113,8 @@ def summary(wb: ReviewSource, rubric: str | None = None) -> pd.DataFrame:
     out["score_percent"] = (out["score"] - lo) / (hi - lo) * 100
     why = reasons(per_review, fitted, lo, hi, score_step(rubric_))
     out["reason"] = why.reindex(out.index).fillna("").astype(object)
-    item_means = frame.groupby(["resource_id", "item"])["score"].mean().unstack("item")
+    scores = {score_column(i): i for i in rubric_.item_ids}
+    item_means = table.groupby("resource_id")[list(scores)].mean().rename(columns=scores)
     item_means = item_means.reindex(index=out.index, columns=rubric_.item_ids)
     for item in rubric_.item_ids:
         out[f"item_{item}"] = item_means[item].astype(float)
@@ -182,36 +177,13 @@ def _holds(mean: np.ndarray, op: str, value: float) -> np.ndarray:
     return np.asarray(result & ~np.isnan(mean))
 
 
-def live_review_docs(wb: ReviewSource) -> list[dict[str, Any]]:
-    """Stored reviews that are neither deleted nor hidden by a tutor, any rubric."""
-    hidden = wb.moderation().hidden
-    return [
-        d
-        for d in wb.store.records("reviews")
-        if d.get("deleted_at") is None and d.get("id") not in hidden
-    ]
-
-
 def _flags(wb: ReviewSource) -> pd.DataFrame:
     """Per resource: live reviews under any rubric (``n_flag_reviews``: a flag is about the
     resource, not the rubric, and must not vanish when another rubric is summarised) and how
     many of them raise each flag."""
-    docs = live_review_docs(wb)
-    rows = pd.DataFrame(
-        {
-            "resource_id": [d.get("resource_id") for d in docs],
-            "flags": [d.get("flags") if isinstance(d.get("flags"), list) else [] for d in docs],
-        }
-    )
-    n = rows.groupby("resource_id").size().rename("n_flag_reviews")
-    raised = rows.explode("flags").dropna(subset=["flags"]).reset_index()
-    raised = raised[raised["flags"].isin(FLAGS)].drop_duplicates(["index", "flags"])
-    counts = pd.crosstab(raised["resource_id"], raised["flags"]) if len(raised) else None
-    out = pd.DataFrame({"n_flag_reviews": n})
-    for flag in FLAGS:
-        has = counts is not None and flag in counts.columns
-        out[f"flag_{flag}"] = counts[flag] if has else 0  # type: ignore[index]
-    return out
+    hidden = frozenset(wb.moderation().hidden)
+    counts = wb.store.flag_counts(FLAGS, hidden)
+    return counts.rename(columns={"n_reviews": "n_flag_reviews"})
 
 
 def _corrections(wb: ReviewSource) -> pd.DataFrame:

@@ -12,10 +12,15 @@ one file, or PostgreSQL for deployments that outgrow one machine; shards are row
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from reviews.store.tables import ReviewQuery
 
 CATALOGUE = "__catalogue__"
 PEOPLE = "__people__"  # pseudonym numbers: their own shard, so registering a newcomer
@@ -111,6 +116,25 @@ class Store(ABC):
             for d in self.records("reviews")
             if d.get("rubric") == rubric and d.get("deleted_at") is None
         ]
+
+    def review_table(self, query: ReviewQuery) -> pd.DataFrame:
+        """Live reviews as columns (see :class:`reviews.store.tables.ReviewQuery`): what the
+        summaries tabulate. SQL backends answer with one query over a covering index."""
+        from reviews.store.tables import table_from_docs
+
+        if query.rubric is None:
+            docs = [d for d in self.records("reviews") if d.get("deleted_at") is None]
+        else:
+            docs = self.live_reviews(query.rubric)
+        return table_from_docs(docs, query)
+
+    def flag_counts(self, flags: Sequence[str], exclude: frozenset[str]) -> pd.DataFrame:
+        """Per resource (the index): ``n_reviews``, its live reviews under any rubric, and
+        ``flag_<f>``, how many of them raise each flag; reviews in ``exclude`` left out."""
+        from reviews.store.tables import counts_from_docs
+
+        live = (d for d in self.records("reviews") if d.get("deleted_at") is None)
+        return counts_from_docs(live, flags, exclude)
 
     @abstractmethod
     def scan(self) -> Iterator[tuple[str, str, Doc]]:

@@ -1,7 +1,8 @@
 """The SQL backend's schema and its versions (Alembic migrations shipped in ``migrations/``).
 
 ``documents`` holds every record: the JSON text keyed by (kind, id), the shard (the author, or
-a shared shard such as the catalogue) and the few columns queries filter on. Adding a kind of
+a shared shard such as the catalogue), the few columns queries filter on, and a review's
+reviewer, scores and flags, which the summaries read through a covering index. Adding a kind of
 record needs no migration; changing these columns does: add a revision to
 ``migrations/versions`` and ``appraise upgrade-db`` applies it.
 
@@ -38,6 +39,11 @@ documents = sa.Table(
     sa.Column("created_at", sa.String(40)),
     sa.Column("deleted_at", sa.String(40)),
     sa.Column("doc", sa.Text, nullable=False),
+    # What the summaries read of a review (revision 0002), beside the document so that the
+    # covering index ``documents_reviews`` answers them without reading the documents.
+    sa.Column("reviewer", sa.Text),
+    sa.Column("scores", sa.Text),  # the JSON object of item -> score (jsonb in PostgreSQL)
+    sa.Column("flags", sa.Text),  # the JSON array of flags (jsonb in PostgreSQL)
 )
 
 

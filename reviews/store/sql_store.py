@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 import sqlalchemy as sa
@@ -34,9 +34,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from reviews.domain.errors import DamagedFile, StorageError
+from reviews.store import sql_tables
 from reviews.store.base import KINDS, Doc, Problem, Shard, Store
 from reviews.store.engines import dispose_engines, engine_for, safe_url
 from reviews.store.schema import check_schema, current, documents, upgrade
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from reviews.store.tables import ReviewQuery
 
 # What reviews.quality.frames reads of a review (Store.live_reviews may return only these).
 SUMMARY_FIELDS = ("id", "resource_id", "reviewer", "rubric", "scores", "confidence",
@@ -64,6 +70,18 @@ def row_for(kind: str, shard: str, doc: Doc) -> dict[str, Any]:
         "created_at": text("created_at"),
         "deleted_at": text("deleted_at"),
         "doc_json": orjson.dumps(doc).decode("utf-8"),
+        **review_columns(doc if kind == "reviews" else {}),
+    }
+
+
+def review_columns(doc: Doc) -> dict[str, str | None]:
+    """A review's reviewer, scores and flags as columns (JSON text; None when absent or not
+    of their type), for the covering index the summaries read (:mod:`.sql_tables`)."""
+    reviewer, scores, flags = doc.get("reviewer"), doc.get("scores"), doc.get("flags")
+    return {
+        "reviewer": reviewer if isinstance(reviewer, str) else None,
+        "scores": orjson.dumps(scores).decode() if isinstance(scores, dict) else None,
+        "flags": orjson.dumps(flags).decode() if isinstance(flags, list) else None,
     }
 
 
@@ -129,13 +147,20 @@ def insert_statements(dialect_name: str) -> tuple[Any, Any]:
     PostgreSQL receives the JSON text and casts it to jsonb itself (SQLAlchemy would type the
     parameter as varchar, which a jsonb column refuses)."""
     dialect = postgresql if dialect_name == "postgresql" else sqlite
-    values: dict[str, Any] = {c.name: sa.bindparam(c.name) for c in documents.c if c.name != "doc"}
-    doc = sa.bindparam("doc_json", type_=sa.Text)
-    values["doc"] = sa.cast(doc, postgresql.JSONB) if dialect_name == "postgresql" else doc
+    json_columns = {"doc": "doc_json", "scores": "scores", "flags": "flags"}
+    values: dict[str, Any] = {
+        c.name: sa.bindparam(c.name) for c in documents.c if c.name not in json_columns
+    }
+    for column, param in json_columns.items():
+        text = sa.bindparam(param, type_=sa.Text)
+        values[column] = sa.cast(text, postgresql.JSONB) if dialect_name == "postgresql" else text
     insert = dialect.insert(documents).values(values)
     upsert = insert.on_conflict_do_update(
         index_elements=[documents.c.kind, documents.c.id],
-        set_={c: insert.excluded[c] for c in ("resource_id", "rubric", "deleted_at", "doc")},
+        set_={
+            c: insert.excluded[c]
+            for c in ("resource_id", "rubric", "deleted_at", "doc", "reviewer", "scores", "flags")
+        },
     )
     return insert, upsert
 
@@ -294,6 +319,15 @@ class SQLStore(Store):
         finally:
             if gc_was_on:
                 gc.enable()
+
+    def review_table(self, query: ReviewQuery) -> pd.DataFrame:
+        """One query over the covering index (:mod:`reviews.store.sql_tables`)."""
+        with self._connect() as conn:
+            return sql_tables.review_table(conn, query)
+
+    def flag_counts(self, flags: Sequence[str], exclude: frozenset[str]) -> pd.DataFrame:
+        with self._connect() as conn:
+            return sql_tables.flag_counts(conn, flags, exclude)
 
     def is_empty(self) -> bool:
         return not self._select(sa.select(documents.c.id).limit(1))

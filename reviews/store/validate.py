@@ -18,9 +18,9 @@ The cache of a kind holds only the records of its latest read, so it never grows
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 import pydantic
@@ -38,6 +38,11 @@ from reviews.domain.model import (
 )
 from reviews.store import staged
 from reviews.store.base import Doc, Problem, Shard, Store
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from reviews.store.tables import ReviewQuery
 
 #: The model every stored kind must satisfy.
 MODELS: dict[str, type[pydantic.BaseModel]] = {
@@ -167,6 +172,18 @@ class CheckedStore(Store):
         if type(self.inner).live_reviews is Store.live_reviews:
             return super().live_reviews(rubric)
         return [d for d in self.inner.live_reviews(rubric) if _summary_row(d)]
+
+    def review_table(self, query: ReviewQuery) -> pd.DataFrame:
+        """The backend's own query where it has one (SQL: its rules are those of
+        :mod:`reviews.store.tables`, applied by the database); else from checked records."""
+        if type(self.inner).review_table is Store.review_table:
+            return super().review_table(query)
+        return self.inner.review_table(query)
+
+    def flag_counts(self, flags: Sequence[str], exclude: frozenset[str]) -> pd.DataFrame:
+        if type(self.inner).flag_counts is Store.flag_counts:
+            return super().flag_counts(flags, exclude)
+        return self.inner.flag_counts(flags, exclude)
 
     def get(self, kind: str, doc_id: str) -> Doc | None:
         doc = self.inner.get(kind, doc_id)

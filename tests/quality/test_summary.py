@@ -16,6 +16,7 @@ from reviews.domain.errors import PermissionDenied
 from reviews.domain.model import FLAGS
 from reviews.quality.frames import review_scores
 from reviews.quality.summary import verdicts
+from reviews.store.tables import score_column
 
 # The contract the learner dashboard codes against (see docs/summaries.md).
 CONTRACT = [
@@ -225,11 +226,16 @@ def test_review_scores_match_the_rubrics_own_scoring(wb: Workbook, rubric_id: st
                 None if skip else int(rng.integers(item.scale.min, item.scale.max + 1))
             )
         expected.append(rubric.review_score(scores))
-        rows += [(f"rev-{k}", "res", item, value) for item, value in scores.items()]
-    frame = pd.DataFrame(rows, columns=["review_id", "resource_id", "item", "score"])
-    frame["score"] = frame["score"].astype(float)
+        rows.append(
+            {"id": f"rev-{k}", "resource_id": "res"}
+            | {
+                score_column(item): np.nan if value is None else float(value)
+                for item, value in scores.items()
+            }
+        )
+    table = pd.DataFrame(rows)
 
-    got = review_scores(frame, rubric).set_index("review_id")["score"]
+    got = review_scores(table, rubric).set_index("review_id")["score"]
 
     assert [got[f"rev-{k}"] for k in range(30)] == pytest.approx(expected)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -184,18 +185,41 @@ def measure_writers(wb: Workbook, writers: int, each: int) -> dict[str, float]:
     return {"reviews": writers * each, "wall_s": wall, "per_s": writers * each / wall}
 
 
-def measure_summary(wb: Workbook) -> dict[str, float]:
-    from reviews.quality.frames import reviews_frame
+def measure_summary(wb: Workbook, url: str, repeat: int = 5) -> dict[str, Any]:
+    """The summary, end to end, in a freshly opened workbook (nothing cached), ``repeat``
+    times interleaved with the reference: the database's own per-resource mean of the same
+    reviews, the simplest summary there is. Then its parts, once each."""
+    from reviews.quality.aggregate import estimate
+    from reviews.quality.frames import review_scores, review_table
 
+    bare = psycopg.connect(url)
+    mean_sql = (
+        "SELECT resource_id, avg((scores->>'overall')::float) FROM documents "
+        "WHERE kind = 'reviews' AND rubric = 'stars' AND deleted_at IS NULL GROUP BY resource_id"
+    )
+    ours, reference = [], []
+    rows = 0
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        rows = len(Workbook.open(wb.path).summary())
+        t1 = time.perf_counter()
+        bare.execute(mean_sql).fetchall()
+        t2 = time.perf_counter()
+        ours.append(t1 - t0)
+        reference.append(t2 - t1)
+    bare.close()
+    fresh = Workbook.open(wb.path)
+    rubric = fresh.rubric("stars")
     t0 = time.perf_counter()
-    docs = wb.store.live_reviews("stars")
+    table = review_table(fresh, rubric)
     t1 = time.perf_counter()
-    frame = reviews_frame(wb)
+    fresh.store.flag_counts(FLAGS, frozenset())
     t2 = time.perf_counter()
-    table = wb.summary()
+    per_review = review_scores(table, rubric)
+    estimate(per_review, 1, 5, 1)
     t3 = time.perf_counter()
-    return {"reviews": len(docs), "query_s": t1 - t0, "frame_s": t2 - t1, "summary_s": t3 - t2,
-            "rows": len(table), "frame_rows": len(frame)}  # fmt: skip
+    return {"reviews": len(table), "rows": rows, "summary": ours, "reference": reference,
+            "table_s": t1 - t0, "flags_s": t2 - t1, "model_s": t3 - t2}  # fmt: skip
 
 
 def tinydb_workbook(path: Path, n: int) -> Path:
@@ -238,7 +262,7 @@ def main(argv: list[str] | None = None) -> None:
         big, big_seed_s = seeded_workbook(
             work / "big", server.fresh_database(), args.summary_reviews, 3_000
         )
-        summary = measure_summary(big)
+        summary = measure_summary(big, big.config.database or "")
         dispose_engines()
         tiny = tinydb_workbook(work / "tiny", args.reviews)
         t0 = time.perf_counter()
@@ -259,7 +283,7 @@ def render(
     args: Any,
     lat: dict[str, list[float]],
     writers: dict[str, float],
-    summary: dict[str, float],
+    summary: dict[str, Any],
     migrate_s: float,
     counts: dict[str, int],
     seed_s: float,
@@ -273,7 +297,6 @@ def render(
     ratio = p95 / ref95
     info = machine()
     verdict = lambda ok: "**met**" if ok else "**missed**"  # noqa: E731
-    total_summary = summary["query_s"] + summary["frame_s"] + summary["summary_s"]
     lines = [
         "# PostgreSQL benchmark",
         "",
@@ -324,18 +347,30 @@ def render(
         "",
         f"## 3. Summary over {summary['reviews']:,.0f} reviews",
         "",
-        "| part | time |",
-        "|---|---|",
-        f"| store query (`live_reviews`: indexed, fields picked by the server) | "
-        f"{summary['query_s']:.2f} s |",
-        f"| review frame (`reviews_frame`, includes its own query) | {summary['frame_s']:.2f} s |",
-        f"| `Workbook.summary()` end to end (query, frame, crowd model) | "
-        f"{summary['summary_s']:.2f} s |",
+        f"{summary['reviews']:,.0f} reviews of 1 rubric by 3,000 learners on "
+        f"{summary['rows']:,.0f} resources (a quality, a leniency and noise per review; 2 % "
+        "raise a flag), read by a freshly opened workbook each time, interleaved with the "
+        "reference.",
         "",
-        f"Target: the summary at most {SUMMARY_TARGET_S:.0f} s at 1,000,000 reviews: "
-        f"{verdict(summary['summary_s'] <= SUMMARY_TARGET_S)} at {summary['reviews']:,.0f} "
-        f"({summary['rows']:.0f} resources). Seeding took {big_seed_s:.0f} s. "
-        f"(The three rows were measured one after another: {total_summary:.1f} s in all.)",
+        "| | median | min | max |",
+        "|---|---|---|---|",
+        f"| `Workbook.open(...).summary()` (query, model, every column) | "
+        f"{statistics.median(summary['summary']):.2f} s | {min(summary['summary']):.2f} s | "
+        f"{max(summary['summary']):.2f} s |",
+        f"| reference: the database's own `avg(score) GROUP BY resource_id` | "
+        f"{statistics.median(summary['reference']):.2f} s | {min(summary['reference']):.2f} s | "
+        f"{max(summary['reference']):.2f} s |",
+        "",
+        f"Target: at most {SUMMARY_TARGET_S:.0f} s at 1,000,000 reviews: "
+        f"{verdict(statistics.median(summary['summary']) <= SUMMARY_TARGET_S)} (median). "
+        f"Seeding took {big_seed_s:.0f} s.",
+        "",
+        "Where the time goes (once each): the review table, one query over the covering index "
+        "`documents_reviews` handed over as one CSV text "
+        f"({summary['table_s']:.2f} s); the flag counts, one GROUP BY "
+        f"({summary['flags_s']:.2f} s); the quality model with its brigade test "
+        f"({summary['model_s']:.2f} s). Before revision 0002 the same summary read every "
+        "review as a whole document and took 221 s (previous report).",
         "",
         f"## 4. `appraise migrate` of {counts.get('reviews', 0):,} reviews",
         "",

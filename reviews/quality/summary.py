@@ -11,6 +11,8 @@ frame (``null`` in JSON, empty in CSV, ``-`` in tables), never a number.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -100,6 +102,7 @@ def summary(wb: ReviewSource, rubric: str | None = None) -> pd.DataFrame:
     )
     if resources.empty:
         return pd.DataFrame(columns=columns)
+    flags = _flags(wb, frozenset(wb.moderation().hidden))
     table, per_review, fitted = model(wb, rubric_)
     out = resources.set_index("id", drop=False)
     out["topics"] = out["topics"].map(lambda t: "; ".join(t) if isinstance(t, list) else "")
@@ -121,7 +124,7 @@ def summary(wb: ReviewSource, rubric: str | None = None) -> pd.DataFrame:
     out["verdict"], out["verdict_label"] = verdicts(
         rubric_, out["score"], out["n_reviews"], item_means, wb.min_reviewers(rubric_)
     )
-    out = out.join(_flags(wb)).join(_corrections(wb))
+    out = out.join(flags()).join(_corrections(wb))
     counts = [c for c in columns if c.startswith(("flag_", "n_")) and not c.endswith("_lb")]
     out[counts] = out[counts].fillna(0).astype(int)
     for flag in FLAGS:
@@ -177,13 +180,24 @@ def _holds(mean: np.ndarray, op: str, value: float) -> np.ndarray:
     return np.asarray(result & ~np.isnan(mean))
 
 
-def _flags(wb: ReviewSource) -> pd.DataFrame:
+def _flags(wb: ReviewSource, hidden: frozenset[str]) -> Callable[[], pd.DataFrame]:
     """Per resource: live reviews under any rubric (``n_flag_reviews``: a flag is about the
     resource, not the rubric, and must not vanish when another rubric is summarised) and how
-    many of them raise each flag."""
-    hidden = frozenset(wb.moderation().hidden)
-    counts = wb.store.flag_counts(FLAGS, hidden)
-    return counts.rename(columns={"n_reviews": "n_flag_reviews"})
+    many of them raise each flag, when the returned function is called.
+
+    A store whose reads may run on several threads (a SQL database) starts counting at once,
+    on a thread of its own, so that the database counts while this thread fits the model."""
+
+    def counts() -> pd.DataFrame:
+        found = wb.store.flag_counts(FLAGS, hidden)
+        return found.rename(columns={"n_reviews": "n_flag_reviews"})
+
+    if not wb.store.concurrent_reads:
+        return counts
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="appraise-flags")
+    future = pool.submit(counts)
+    pool.shutdown(wait=False)  # the thread ends with its one query
+    return future.result
 
 
 def _corrections(wb: ReviewSource) -> pd.DataFrame:

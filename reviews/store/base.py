@@ -83,6 +83,9 @@ class Store(ABC):
     """A workbook's records. Implementations must be safe with many processes at once."""
 
     name: str
+    #: May reads run on several threads at once? (A SQL store's connection pool serves each
+    #: thread its own connection; the file-based stores cache and are read on one thread.)
+    concurrent_reads: bool = False
 
     @abstractmethod
     def transaction(self, shard: str) -> AbstractContextManager[Shard]:

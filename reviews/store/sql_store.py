@@ -168,6 +168,8 @@ def insert_statements(dialect_name: str) -> tuple[Any, Any]:
 class SQLStore(Store):
     """A workbook's records in a SQL database (``postgresql`` or ``sqlite``)."""
 
+    concurrent_reads = True
+
     def __init__(
         self,
         url: str | sa.URL,

@@ -148,6 +148,7 @@ class CheckedStore(Store):
     def __init__(self, inner: Store) -> None:
         self.inner = inner
         self.name = inner.name
+        self.concurrent_reads = inner.concurrent_reads
         self._verdicts: dict[str, _Verdicts] = {}
 
     def __getattr__(self, attr: str) -> Any:  # backend specifics (root, path_for, …)

@@ -384,8 +384,7 @@ def render(
             if summary["reviews"] >= 1_000_000
             else "not measured (a quick run). "
         )
-        + f"
-        f"Seeding took {big_seed_s:.0f} s.",
+        + f"Seeding took {big_seed_s:.0f} s.",
         "",
         "Where the time goes (once each): the review table, one query over the covering index "
         "`documents_reviews` handed over as one CSV text "

@@ -10,16 +10,20 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from reviews.cli.options import workbook_option
+from reviews.cli.options import administrator_option, workbook_option
 from reviews.export.base import ProgressCallback
 from reviews.export.registry import FORMATS, export, export_to
 from reviews.export.tables import TABLES
 
 #: Progress is printed only for exports still running after this many seconds.
 PROGRESS_AFTER_S = 1.0
+
+if TYPE_CHECKING:
+    from reviews.classroom.roles import Administrator
 
 
 def progress_printer() -> tuple[ProgressCallback, list[str]]:
@@ -72,12 +76,7 @@ def progress_printer() -> tuple[ProgressCallback, list[str]]:
     help="Add learners' real names beside their pseudonyms (recorded in the audit log).",
 )
 @click.option("--rubric", help="Rubric of the summary and review tables (default: the workbook's).")
-@click.option(
-    "--actor",
-    default=None,
-    show_default="cli:<your login>",
-    help="Name recorded in the audit log (you act as the workbook's administrator).",
-)
+@administrator_option
 def export_command(
     workbook: Path,
     fmt: str,
@@ -86,15 +85,12 @@ def export_command(
     table: str,
     include_identities: bool,
     rubric: str | None,
-    actor: str | None,
+    admin: Administrator,
 ) -> None:
     """Export summaries, tables, a report or W3C annotations of the workbook."""
-    from reviews.classroom.roles import Administrator
-    from reviews.cli.options import default_actor
     from reviews.workbook import Workbook
 
     wb = Workbook.open(workbook)
-    admin = Administrator(actor or default_actor())
     show, _ = progress_printer()
     if output == "-":
         data = export(wb, fmt, table=table, include_identities=include_identities, actor=admin,

@@ -44,6 +44,25 @@ def actor_option(func: Any) -> Any:
     )(func)
 
 
+def administrator_option(func: Any) -> Any:
+    """``--actor`` of the commands run as the workbook's administrator (anyone with the files):
+    the command receives ``admin``, an :class:`~reviews.classroom.roles.Administrator`."""
+
+    def as_administrator(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
+        from reviews.classroom.roles import Administrator
+
+        return Administrator(value or default_actor())
+
+    return click.option(
+        "--actor",
+        "admin",
+        default=None,
+        show_default="cli:<your login>",
+        callback=as_administrator,
+        help="Name recorded in the audit log (you act as the workbook's administrator).",
+    )(func)
+
+
 def open_workbook(path: Path) -> Any:
     """The workbook, with its audit lines marked as the administrator's (file access)."""
     from reviews.workbook import Workbook

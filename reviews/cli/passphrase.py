@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from reviews.cli.options import workbook_option
+from reviews.cli.options import administrator_option, workbook_option
 from reviews.domain.passphrase import check_strength
+
+if TYPE_CHECKING:
+    from reviews.classroom.roles import Administrator
 
 ENV = "APPRAISE_TUTOR_PASSPHRASE"
 
@@ -38,19 +42,12 @@ def read_passphrase() -> str:
     f"Scripts can set {ENV} instead of typing it.",
 )
 @workbook_option
-@click.option(
-    "--actor",
-    default=None,
-    show_default="cli:<your login>",
-    help="Name recorded in the audit log (you act as the workbook's administrator).",
-)
-def passphrase(workbook: Path, actor: str | None) -> None:
+@administrator_option
+def passphrase(workbook: Path, admin: Administrator) -> None:
     """Set or change the tutor passphrase (stored as a salted scrypt hash, never in clear)."""
-    from reviews.classroom.roles import Administrator
-    from reviews.cli.options import default_actor
     from reviews.workbook import Workbook
 
     wb = Workbook.open(workbook)
     had_one = wb.config.tutor_passphrase_hash is not None
-    wb.set_tutor_passphrase(read_passphrase(), actor=Administrator(actor or default_actor()))
+    wb.set_tutor_passphrase(read_passphrase(), actor=admin)
     click.echo(f"Tutor passphrase {'changed' if had_one else 'set'} for {workbook}.")

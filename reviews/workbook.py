@@ -430,9 +430,10 @@ class Workbook(Identity, Discussion, Moderation, Access, Assignments):
         include_deleted: bool = False,
     ) -> list[Review]:
         """Live reviews; tutors may ask for hidden and deleted ones too."""
-        docs = self.store.records("reviews")
-        if resource_id is not None:
-            docs = [d for d in docs if d.get("resource_id") == resource_id]
+        if resource_id is None:
+            docs = self.store.records("reviews")
+        else:
+            docs = self.store.find("reviews", resource_id=resource_id)
         hidden = set() if include_hidden else self.moderation().hidden
         out = [
             r

@@ -95,9 +95,10 @@ class Discussion:
     def corrections(
         self, resource_id: str | None = None, include_hidden: bool = False
     ) -> list[Correction]:
-        docs = self.store.records("corrections")
-        if resource_id is not None:
-            docs = [d for d in docs if d.get("resource_id") == resource_id]
+        if resource_id is None:
+            docs = self.store.records("corrections")
+        else:
+            docs = self.store.find("corrections", resource_id=resource_id)
         hidden = set() if include_hidden else self.moderation().hidden
         return sorted(
             (c for c in valid_models(Correction, docs) if c.id not in hidden),
@@ -139,9 +140,10 @@ class Discussion:
         return ballot
 
     def votes(self, correction_id: str | None = None) -> list[Vote]:
-        docs = self.store.records("votes")
-        if correction_id is not None:
-            docs = [d for d in docs if d.get("correction_id") == correction_id]
+        if correction_id is None:
+            docs = self.store.records("votes")
+        else:
+            docs = self.store.find("votes", correction_id=correction_id)
         return sorted(valid_models(Vote, docs), key=lambda v: v.created_at)
 
     def add_comment(
@@ -170,9 +172,10 @@ class Discussion:
         return item
 
     def comments(self, target_id: str | None = None, include_hidden: bool = False) -> list[Comment]:
-        docs = self.store.records("comments")
-        if target_id is not None:
-            docs = [d for d in docs if d.get("target_id") == target_id]
+        if target_id is None:
+            docs = self.store.records("comments")
+        else:
+            docs = self.store.find("comments", target_id=target_id)
         hidden = set() if include_hidden else self.moderation().hidden
         return sorted(
             (c for c in valid_models(Comment, docs) if c.id not in hidden),

@@ -51,6 +51,11 @@ class Problem:
         return f"{self.path}: {self.message}"
 
 
+def matches(doc: Doc, match: dict[str, Any]) -> bool:
+    """Do ``doc``'s fields equal ``match`` (a missing field equals None)?"""
+    return all(doc.get(k) == v for k, v in match.items())
+
+
 class Shard(ABC):
     """A transaction on one shard: reads see the shard as it is under the lock."""
 
@@ -60,7 +65,7 @@ class Shard(ABC):
 
     def find(self, kind: str, **match: Any) -> list[Doc]:
         """Documents of ``kind`` whose fields equal ``match``."""
-        return [d for d in self.all(kind) if all(d.get(k) == v for k, v in match.items())]
+        return [d for d in self.all(kind) if matches(d, match)]
 
     def get(self, kind: str, doc_id: str) -> Doc | None:
         found = self.find(kind, id=doc_id)
@@ -108,6 +113,11 @@ class Store(ABC):
             if doc.get("id") == doc_id:
                 return doc
         return None
+
+    def find(self, kind: str, **match: Any) -> list[Doc]:
+        """Documents of ``kind`` whose fields equal ``match`` (one resource's reviews, one
+        correction's votes): SQL backends ask their indexes instead of reading every record."""
+        return [d for d in self.records(kind) if matches(d, match)]
 
     def live_reviews(self, rubric: str) -> list[Doc]:
         """Reviews of ``rubric`` that are not soft-deleted: what the summary tabulates. SQL

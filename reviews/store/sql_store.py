@@ -35,7 +35,7 @@ from sqlalchemy.engine import Connection
 
 from reviews.domain.errors import DamagedFile, StorageError
 from reviews.store import sql_tables
-from reviews.store.base import KINDS, Doc, Problem, Shard, Store
+from reviews.store.base import KINDS, Doc, Problem, Shard, Store, matches
 from reviews.store.engines import dispose_engines, engine_for, safe_url
 from reviews.store.schema import check_schema, current, documents, upgrade
 
@@ -276,6 +276,27 @@ class SQLStore(Store):
     def records(self, kind: str) -> list[Doc]:
         rows = self._select(sa.select(self.doc).where(documents.c.kind == kind))
         return [doc for (text,) in rows if (doc := parse(text)) is not None]
+
+    def find(self, kind: str, **match: Any) -> list[Doc]:
+        """One indexed query: ``resource_id`` and ``rubric`` are columns; any other text field
+        is matched in the document (PostgreSQL: jsonb containment); the rows are then checked
+        field by field, as everywhere."""
+        where = [documents.c.kind == kind]
+        for key, value in match.items():
+            if not isinstance(value, str):
+                continue  # None means "missing" too, and numbers compare loosely: checked below
+            if key in ("id", "resource_id", "rubric"):
+                where.append(getattr(documents.c, key) == value)
+            elif self.engine.dialect.name == "postgresql":
+                wanted = sa.literal({key: value}, type_=postgresql.JSONB)  # JSON-encoded once
+                where.append(documents.c.doc.op("@>")(wanted))
+            else:
+                valid = sa.func.json_valid(documents.c.doc)  # a damaged row must not fail it
+                field = sa.func.json_extract(documents.c.doc, f'$."{key}"')
+                where.append(sa.case((valid, field)) == value)
+        rows = self._select(sa.select(self.doc).where(*where))
+        docs = (parse(text) for (text,) in rows)
+        return [d for d in docs if d is not None and matches(d, match)]
 
     def get(self, kind: str, doc_id: str) -> Doc | None:
         query = sa.select(self.doc).where(documents.c.kind == kind, documents.c.id == doc_id)

@@ -174,6 +174,12 @@ class CheckedStore(Store):
             return super().live_reviews(rubric)
         return [d for d in self.inner.live_reviews(rubric) if _summary_row(d)]
 
+    def find(self, kind: str, **match: Any) -> list[Doc]:
+        """The backend's matches that are valid (checked against the cached verdicts of the
+        kind's last full read, which a partial read must not replace)."""
+        cache = self._verdicts.get(kind) or _Verdicts()
+        return [d for d in self.inner.find(kind, **match) if cache.verdict(kind, d) is None]
+
     def review_table(self, query: ReviewQuery) -> pd.DataFrame:
         """The backend's own query where it has one (SQL: its rules are those of
         :mod:`reviews.store.tables`, applied by the database); else from checked records."""

@@ -165,3 +165,45 @@ def test_a_damaged_sql_row_stops_its_authors_writes_with_a_clear_error(sql_wb: W
 
 # A SQLite row can hold any text; PostgreSQL's jsonb only JSON, but not always an object.
 DAMAGE = {"sqlite": "'{not json'", "postgresql": "'\"not a document\"'"}
+
+
+def test_find_answers_as_a_filter_of_every_record(wb: Workbook, resource) -> None:
+    """The indexed lookups (SQL: columns, jsonb containment, json_extract) and the plain
+    filter agree, on indexed and other fields, and a missing field matches None."""
+    other = wb.add_resource(url="https://example.org/b", title="B", added_by="t")
+    for who, res in (("learner-1", resource), ("learner-2", resource), ("learner-1", other)):
+        wb.submit_review(res.id, reviewer=who, scores={"overall": 4})
+    fix = wb.add_correction(resource.id, author="learner-2", claim="The dose", correction="5 mg",
+                            evidence="BNF")  # fmt: skip
+    wb.vote(fix.id, "learner-1", agree=True)
+    wb.add_comment(fix.id, "learner-1", "Agreed")
+    wb.add_comment(resource.id, "learner-2", "Useful")
+    for kind, match in [
+        ("reviews", {"resource_id": resource.id}),
+        ("reviews", {"resource_id": resource.id, "reviewer": "learner-1"}),
+        ("reviews", {"rubric": "stars", "deleted_at": None}),
+        ("votes", {"correction_id": fix.id}),
+        ("comments", {"target_id": resource.id}),
+        ("comments", {"target_id": "nothing"}),
+        ("corrections", {"resource_id": other.id}),
+    ]:
+        want = [d for d in wb.store.records(kind) if all(d.get(k) == v for k, v in match.items())]
+        assert sorted(d["id"] for d in wb.store.find(kind, **match)) == sorted(
+            d["id"] for d in want
+        ), (kind, match)
+    assert [r.reviewer for r in wb.reviews(resource_id=other.id)] == ["learner-1"]
+    assert [c.text for c in wb.comments(fix.id)] == ["Agreed"]
+
+
+def test_a_damaged_sql_row_does_not_break_a_lookup(sql_wb: Workbook) -> None:
+    import sqlalchemy as sa
+
+    wb = sql_wb
+    res = wb.add_resource(url="https://example.org/a", title="A", added_by="t")
+    wb.add_comment(res.id, "learner-1", "First")
+    wb.add_comment(res.id, "learner-2", "Second")
+    with wb.store.engine.begin() as conn:  # type: ignore[attr-defined]
+        conn.execute(
+            sa.text(f"UPDATE documents SET doc = {DAMAGE[wb.store.name]} WHERE shard = 'learner-1'")
+        )
+    assert [c.text for c in wb.comments(res.id)] == ["Second"]

@@ -433,13 +433,20 @@ class Estimate:
     fit: Fit
 
 
+def _numbered(values: pd.Series) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]:
+    """Each value's number (0, 1, … in order of appearance) and the distinct values, as plain
+    objects: a categorical column (the store's tables) is numbered from its codes."""
+    codes, uniques = pd.factorize(values)
+    return codes, np.asarray(uniques, dtype=object)
+
+
 def estimate(per_review: pd.DataFrame, lo: float, hi: float, step: float | None = None) -> Estimate:
     """Fit the model to one rubric's per-review scores: columns ``resource_id, reviewer,
     is_tutor, score`` on the scale ``lo..hi`` whose scores are ``step`` apart. Reviews without
     a score (every item left unanswered) are ignored."""
     scored = per_review[per_review["score"].notna()]
-    u, resource_ids = pd.factorize(scored["resource_id"])
-    v, reviewer_ids = pd.factorize(scored["reviewer"])
+    u, resource_ids = _numbered(scored["resource_id"])
+    v, reviewer_ids = _numbered(scored["reviewer"])
     span = hi - lo
     x = ((scored["score"].to_numpy(dtype=float) - lo) / span).clip(0.0, 1.0)
     tutor = np.zeros(len(reviewer_ids), dtype=bool)

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from reviews.store.tables import ReviewQuery, counts_frame
+from reviews.store.tables import CATEGORICAL, ReviewQuery, counts_frame
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -137,12 +137,15 @@ def review_table(conn: Connection, query: ReviewQuery) -> pd.DataFrame:
 
 def _dtypes(query: ReviewQuery) -> dict[str, Any]:
     numbers = {"confidence", *(c for c in query.columns if c.startswith("score:"))}
-    return {c: "float64" if c in numbers else "object" for c in query.columns}
+    return {
+        c: "float64" if c in numbers else "category" if c in CATEGORICAL else "object"
+        for c in query.columns
+    }
 
 
 def _typed(frame: pd.DataFrame, query: ReviewQuery) -> pd.DataFrame:
     """The column types of :func:`reviews.store.tables.table_from_docs`: floats for numbers,
-    objects (None for a missing text) for texts."""
+    categories for the repeated names, objects (None for a missing text) for other texts."""
     for name, dtype in _dtypes(query).items():
         column = frame[name].astype(dtype)
         if dtype == "object":

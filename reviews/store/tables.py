@@ -25,7 +25,9 @@ Doc = Mapping[str, Any]  # a stored document (this module is below reviews.store
 
 #: The per-review fields a table may hold (besides one column per rubric item).
 FIELDS = ("id", "resource_id", "reviewer", "confidence", "created_at", "updated_at")
-TEXT_FIELDS = ("id", "resource_id", "reviewer", "created_at", "updated_at")
+#: Fields that repeat (a resource has many reviews, a reviewer writes many): categorical
+#: columns, so that grouping and numbering them costs one pass over integer codes.
+CATEGORICAL = ("resource_id", "reviewer")
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,8 @@ class ReviewQuery:
     column per item of the review's ``scores`` (NaN when the item is unanswered or not a
     number); when items are asked for, reviews whose ``scores`` is not an object are left
     out. ``exclude``: ids of reviews to leave out (those a tutor hid). A review without an
-    id, a resource or a reviewer is always left out."""
+    id, a resource or a reviewer is always left out. ``resource_id`` and ``reviewer`` are
+    categorical columns, the other texts objects (None when missing)."""
 
     rubric: str | None
     fields: tuple[str, ...] = ("resource_id", "reviewer")
@@ -86,6 +89,8 @@ def table_from_docs(docs: Iterable[Doc], query: ReviewQuery) -> pd.DataFrame:
         if name == "confidence":
             values = [_number(d.get(name)) for d in rows]
             data[name] = np.array(values, dtype=float)
+        elif name in CATEGORICAL:
+            data[name] = pd.Series([d[name] for d in rows], dtype="category")
         else:
             data[name] = pd.Series([_text(d.get(name)) for d in rows], dtype=object)
     for item in query.items:

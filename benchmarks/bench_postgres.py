@@ -10,8 +10,10 @@ Debian's ``postgresql`` package, as tests/support/postgres.py does)::
    with the reference: a bare psycopg ``INSERT`` of the same review's JSON into a table holding
    the same 100,000 rows, autocommit, one connection (target: p95 at most 3x the reference).
 2. 24 writer processes submitting at once into that workbook: reviews per second.
-3. ``Workbook.summary()`` over N reviews read from PostgreSQL, with its parts: the store's
-   query (``live_reviews``), the review frame, the rest (target: at most 3 s at 1,000,000).
+3. ``Workbook.summary()`` over N reviews read from PostgreSQL by a freshly opened workbook,
+   interleaved with the reference: the database's own per-resource mean of the same reviews;
+   then its parts once each (the review table, the flag counts, the model), and
+   ``appraise upgrade-db`` from revision 0001 (target: the summary at most 3 s at 1,000,000).
 4. ``appraise migrate`` of a TinyDB workbook holding 100,000 reviews (target: under 60 s).
 """
 

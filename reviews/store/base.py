@@ -52,8 +52,9 @@ class Problem:
 
 
 def matches(doc: Doc, match: dict[str, Any]) -> bool:
-    """Do ``doc``'s fields equal ``match`` (a missing field equals None)?"""
-    return all(doc.get(k) == v for k, v in match.items())
+    """Do ``doc``'s fields equal ``match`` (a missing field equals None)? A damaged record
+    that is not an object matches nothing."""
+    return isinstance(doc, dict) and all(doc.get(k) == v for k, v in match.items())
 
 
 class Shard(ABC):
@@ -120,15 +121,8 @@ class Store(ABC):
         return [d for d in self.records(kind) if matches(d, match)]
 
     def live_reviews(self, rubric: str) -> list[Doc]:
-        """Reviews of ``rubric`` that are not soft-deleted: what the summary tabulates. SQL
-        backends answer with one indexed query instead of every stored review, and may return
-        only the fields the summary reads (id, resource_id, reviewer, rubric, scores,
-        confidence, created_at, updated_at)."""
-        return [
-            d
-            for d in self.records("reviews")
-            if d.get("rubric") == rubric and d.get("deleted_at") is None
-        ]
+        """Reviews of ``rubric`` that are not soft-deleted (an indexed lookup in SQL)."""
+        return self.find("reviews", rubric=rubric, deleted_at=None)
 
     def review_table(self, query: ReviewQuery) -> pd.DataFrame:
         """Live reviews as columns (see :class:`reviews.store.tables.ReviewQuery`): what the

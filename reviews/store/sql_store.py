@@ -22,7 +22,6 @@ A lost connection (the server restarted) fails the transaction in progress with 
 
 from __future__ import annotations
 
-import gc
 import hashlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -43,10 +42,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from reviews.store.tables import ReviewQuery
-
-# What reviews.quality.frames reads of a review (Store.live_reviews may return only these).
-SUMMARY_FIELDS = ("id", "resource_id", "reviewer", "rubric", "scores", "confidence",
-                  "created_at", "updated_at")  # fmt: skip
 
 
 def lock_key(shard: str) -> int:
@@ -302,46 +297,6 @@ class SQLStore(Store):
         query = sa.select(self.doc).where(documents.c.kind == kind, documents.c.id == doc_id)
         rows = self._select(query)
         return parse(rows[0][0]) if rows else None
-
-    def live_reviews(self, rubric: str) -> list[Doc]:
-        where = (
-            documents.c.kind == "reviews",
-            documents.c.rubric == rubric,
-            documents.c.deleted_at.is_(None),
-        )
-        if self.engine.dialect.name == "postgresql":
-            import psycopg
-
-            # Only the fields the summary tabulates, picked out by the server: a comment or a
-            # review's revisions never cross the wire or become Python objects. The driver's
-            # cursor is used directly: through SQLAlchemy's rows the fetch took about three
-            # times as long (measured at 50,000 reviews).
-            picked = ", ".join(f"'{key}', doc->'{key}'" for key in SUMMARY_FIELDS)
-            sql = (
-                f"SELECT jsonb_build_object({picked})::text FROM documents WHERE kind = "
-                "'reviews' AND rubric = %s AND deleted_at IS NULL"
-            )
-            with self._connect() as conn:
-                cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-                try:
-                    cursor.execute(sql, (rubric,))
-                    rows = cursor.fetchall()
-                except psycopg.OperationalError as exc:
-                    raise StorageError(
-                        f"the workbook database {self.where} cannot be reached: {_first_line(exc)}"
-                    ) from None
-                finally:
-                    cursor.close()
-                conn.rollback()
-        else:
-            rows = self._select(sa.select(self.doc).where(*where))
-        gc_was_on = gc.isenabled()
-        gc.disable()  # a million new dicts would set off needless full collections
-        try:
-            return [doc for (text,) in rows if (doc := parse(text)) is not None]
-        finally:
-            if gc_was_on:
-                gc.enable()
 
     def review_table(self, query: ReviewQuery) -> pd.DataFrame:
         """One query over the covering index (:mod:`reviews.store.sql_tables`)."""

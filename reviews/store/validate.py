@@ -166,14 +166,6 @@ class CheckedStore(Store):
     def records(self, kind: str) -> list[Doc]:
         return self._checked(kind, self.inner.records(kind))
 
-    def live_reviews(self, rubric: str) -> list[Doc]:
-        """The backend's own query where it has one (SQL: one indexed query returning only the
-        summary's fields, which are not whole records, so only their shape is checked: the
-        database already refuses anything but a JSON object); else the checked records."""
-        if type(self.inner).live_reviews is Store.live_reviews:
-            return super().live_reviews(rubric)
-        return [d for d in self.inner.live_reviews(rubric) if _summary_row(d)]
-
     def find(self, kind: str, **match: Any) -> list[Doc]:
         """The backend's matches that are valid (checked against the cached verdicts of the
         kind's last full read, which a partial read must not replace)."""
@@ -241,12 +233,3 @@ class CheckedStore(Store):
 def checked(store: Store) -> CheckedStore:
     """``store`` with validated reads (a store already checked is returned as it is)."""
     return store if isinstance(store, CheckedStore) else CheckedStore(store)
-
-
-def _summary_row(doc: object) -> bool:
-    """Is ``doc`` shaped like a row the summary can tabulate (see :meth:`Store.live_reviews`)?"""
-    return (
-        isinstance(doc, dict)
-        and all(isinstance(doc.get(k), str) for k in ("id", "resource_id", "reviewer"))
-        and isinstance(doc.get("scores"), dict)
-    )

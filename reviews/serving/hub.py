@@ -48,7 +48,14 @@ from traitlets import Instance, default
 
 from reviews.domain.errors import ValidationError
 from reviews.domain.hub import GROUPS_HEADER, HUB_MODE_ENV, USER_HEADER, encode_groups
-from reviews.serving.voila import CULL_INTERVAL_S, PATHS, notebooks_dir, pool_size
+from reviews.serving.voila import (
+    CULL_INTERVAL_S,
+    KERNEL_MB,
+    PATHS,
+    notebooks_dir,
+    pool_size,
+    preheat_options,
+)
 from reviews.workbook import Workbook
 
 HUB_ENV = ("JUPYTERHUB_API_TOKEN", "JUPYTERHUB_CLIENT_ID", "JUPYTERHUB_SERVICE_URL")
@@ -172,14 +179,23 @@ def hub_address(environ: Mapping[str, str]) -> tuple[str, int, str]:
     return url.hostname, url.port, "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
 
 
+#: Preheated kernels of the tutors' dashboard in hub mode: a tutor or two open it, not the class.
+HUB_TUTOR_POOL = 1
+
+
+def hub_pools(pool: int) -> dict[str, int]:
+    """Preheated kernels per dashboard in hub mode: ``pool`` for the learners (the class that
+    opens the link together), :data:`HUB_TUTOR_POOL` for the tutors' page (never more than
+    ``pool``, so ``0`` turns preheating off everywhere), none for the summaries, which few open
+    and which start in a few seconds without one (what ``appraise serve`` does too)."""
+    return {"learner.ipynb": pool, "tutor.ipynb": min(pool, HUB_TUTOR_POOL)}
+
+
 def hub_voila_command(host: str, port: int, prefix: str, cull_idle_timeout: int,
                       pool: int) -> list[str]:  # fmt: skip
     """Voila on the notebooks folder at ``prefix``, authenticated by the hub, the identity
-    headers (and nothing else: no cookie with the OAuth token) forwarded to kernels."""
-    preheat = [
-        "--VoilaConfiguration.preheat_kernel=True",
-        f"--VoilaConfiguration.default_pool_size={pool}",
-    ]
+    headers (and nothing else: no cookie with the OAuth token) forwarded to kernels, and the
+    preheated kernels of :func:`hub_pools`."""
     return [
         sys.executable,
         "-m",
@@ -197,20 +213,25 @@ def hub_voila_command(host: str, port: int, prefix: str, cull_idle_timeout: int,
         f"--MappingKernelManager.cull_interval={CULL_INTERVAL_S}",
         f"--MappingKernelManager.cull_idle_timeout={cull_idle_timeout}",
         "--MappingKernelManager.cull_connected=False",
-        *(preheat if pool > 0 else []),
+        *preheat_options(hub_pools(pool)),
     ]
 
 
-def serve_hub(wb: Workbook, cull_idle_timeout: int = 900) -> None:
-    """Replace this process with Voila serving ``wb``'s dashboards behind the hub's OAuth."""
+def serve_hub(wb: Workbook, cull_idle_timeout: int = 900, expect: int | None = None) -> None:
+    """Replace this process with Voila serving ``wb``'s dashboards behind the hub's OAuth;
+    ``expect`` sizes the learners' pool as for ``appraise serve`` (:func:`pool_size`)."""
     host, port, prefix = hub_address(os.environ)
-    command = hub_voila_command(host, port, prefix, cull_idle_timeout, pool_size(wb, None))
+    pools = hub_pools(pool_size(wb, expect))
+    command = hub_voila_command(host, port, prefix, cull_idle_timeout, pools["learner.ipynb"])
     env = dict(os.environ, APPRAISE_WORKBOOK=str(wb.path.resolve()), **{HUB_MODE_ENV: "1"})
     group = wb.config.hub_tutor_group
     tutors = f"; hub group {group!r} are tutors" if group else ""
     print(
         f"Serving the dashboards of {wb.config.title!r} ({wb.path}) to JupyterHub users at "
         f"{prefix} (learners), {prefix}tutor, {prefix}summaries{tutors}.",
+        f"Preheated kernels: {pools['learner.ipynb']} learner, {pools['tutor.ipynb']} tutor, "
+        f"0 summaries (about {sum(pools.values()) * KERNEL_MB:,} MB).",
+        sep="\n",
         flush=True,
     )
     os.execve(sys.executable, command, env)

@@ -94,8 +94,10 @@ class HubTutors:
         group = self.config.hub_tutor_group
         if not group:
             return user.name
-        recorded = name_key(user.name) in {name_key(n) for n in self.hub_tutors(fresh=True)}
         member = group in user.groups
+        if member == self._recorded(user.name, fresh=False):
+            return user.name  # the usual case (a learner's page load) costs no read
+        recorded = self._recorded(user.name, fresh=True)  # confirm before writing
         if member and not recorded:
             reason = f"in the hub group {group!r}: a tutor of this workbook"
             self.log_event(JOINED, group, user.name, reason, "hub")
@@ -105,3 +107,6 @@ class HubTutors:
         if member != recorded:
             self.hub_tutors(fresh=True)
         return user.name
+
+    def _recorded(self, name: str, fresh: bool) -> bool:
+        return name_key(name) in {name_key(n) for n in self.hub_tutors(fresh=fresh)}

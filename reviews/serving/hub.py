@@ -32,9 +32,11 @@ the tutors' at ``<prefix>tutor`` and the summaries at ``<prefix>summaries`` (red
 
 from __future__ import annotations
 
+import contextlib
 import os
 import runpy
 import signal
+import subprocess
 import sys
 from collections.abc import Mapping
 from typing import Any
@@ -238,15 +240,33 @@ def serve_hub(wb: Workbook, cull_idle_timeout: int = 900, expect: int | None = N
 
 
 def main() -> None:
-    """Run Voila (``python -m reviews.serving.hub <voila arguments>``), stopping on SIGINT.
+    """Run Voila (``python -m reviews.serving.hub <voila arguments>``), stopping on SIGINT,
+    with the summariser beside it as under ``appraise serve``.
 
     JupyterHub stops a service or a single-user server with SIGINT first; Voila stops only on
     SIGTERM (and ignored SIGINT here until the hub's SIGKILL, keeping a hub restart waiting),
     so SIGINT is turned into SIGTERM, which Voila handles by shutting its kernels down.
+    The shared service (``JUPYTERHUB_SERVICE_NAME`` set by the hub) runs the summariser
+    (:mod:`reviews.serving.summariser`), which keeps the catalogue snapshot fresh so learners'
+    kernels never fit the quality model themselves; it stops with this process (it watches
+    its parent) and is stopped here first when Voila returns. One server per learner does
+    not: 300 standby summarisers would cost more than the one kernel each of them serves.
     """
     signal.signal(signal.SIGINT, lambda *_: os.kill(os.getpid(), signal.SIGTERM))
+    workbook = os.environ.get("APPRAISE_WORKBOOK")
+    summariser = (
+        subprocess.Popen([sys.executable, "-m", "reviews.serving.summariser", workbook])
+        if workbook and os.environ.get("JUPYTERHUB_SERVICE_NAME")
+        else None
+    )
     sys.argv[0] = "voila"
-    runpy.run_module("voila", run_name="__main__", alter_sys=True)
+    try:
+        runpy.run_module("voila", run_name="__main__", alter_sys=True)
+    finally:
+        if summariser is not None and summariser.poll() is None:
+            summariser.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                summariser.wait(timeout=10)
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ from reviews.classroom.access import Access
 from reviews.classroom.assignments import Assignments
 from reviews.classroom.discussion import Discussion
 from reviews.classroom.guessing import Throttle
+from reviews.classroom.hub_tutors import HubTutors
 from reviews.classroom.identity import Identity
 from reviews.classroom.moderation import Moderation
 from reviews.classroom.roles import Actor, audit_note, require_tutor_or_administrator, via_of
@@ -53,7 +54,6 @@ from reviews.domain.errors import (
     StorageError,
     ValidationError,
 )
-from reviews.domain.hub import HubUser
 from reviews.domain.model import (
     ModerationEvent,
     Record,
@@ -103,14 +103,13 @@ def _read_config(path: Path) -> WorkbookConfig:
         raise StorageError(f"{file}: " + "; ".join(problems(exc))) from None
 
 
-class Workbook(Identity, Discussion, Moderation, Access, Assignments):
+class Workbook(Identity, Discussion, Moderation, Access, Assignments, HubTutors):
     """A workbook directory. Cheap to open; safe to use from many processes at once."""
 
     def __init__(self, path: Path, config: WorkbookConfig, store: Store) -> None:
         self.path = path
         self.config = config
         self.store: Store = checked(store)  # every record validated on read, any backend
-        self._hub_tutors: set[str] = set()  # hub users of config.hub_tutor_group seen here
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -223,34 +222,23 @@ class Workbook(Identity, Discussion, Moderation, Access, Assignments):
 
     def is_tutor(self, name: str) -> bool:
         """Is ``name`` a tutor's, compared in canonical form (``"dr-lee\u00a0"`` is
-        ``dr-lee``; see :mod:`reviews.domain.names`)? Members of the workbook's hub tutor group
-        admitted in this process count too (:meth:`admit_hub_user`)."""
+        ``dr-lee``; see :mod:`reviews.domain.names`)? The recorded members of the workbook's
+        hub tutor group count too, in every process (:mod:`reviews.classroom.hub_tutors`)."""
         return self.tutor_named(name) is not None
+
+    def tutor_names(self) -> list[str]:
+        """Every tutor: ``workbook.yaml``'s, then the recorded hub-group tutors."""
+        return [*self.config.tutors, *self.hub_tutors()]
 
     def tutor_named(self, name: str) -> str | None:
         """The tutor's name as ``workbook.yaml`` spells it (or as the hub gave it), if ``name``
         is one."""
         key = name_key(name)
-        for tutor in (*self.config.tutors, *self._hub_tutors):
-            if name_key(tutor) == key:
-                return tutor
-        return None
+        return next((t for t in self.tutor_names() if name_key(t) == key), None)
 
     def tutor_lookalike(self, name: str) -> str | None:
         """The tutor whose name ``name`` looks like (confusable skeleton), if any."""
-        return next((t for t in self.config.tutors if looks_like(name, t)), None)
-
-    def admit_hub_user(self, user: HubUser) -> str:
-        """The name of a user JupyterHub authenticated, who is a tutor in this process when
-        they belong to the workbook's ``hub_tutor_group`` (see :mod:`reviews.domain.hub`).
-
-        A :class:`HubUser` comes from the server's verified headers, never from a form."""
-        group = self.config.hub_tutor_group
-        if group and group in user.groups:
-            self._hub_tutors.add(user.name)
-        else:
-            self._hub_tutors.discard(user.name)
-        return user.name
+        return next((t for t in self.tutor_names() if looks_like(name, t)), None)
 
     def append(self, kind: str, record: Record, author: str) -> None:
         """Store a new record in its author's shard and give the author a pseudonym."""

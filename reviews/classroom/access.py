@@ -50,6 +50,8 @@ class Access:
 
         def tutor_lookalike(self, name: str) -> str | None: ...
 
+        def tutor_names(self) -> list[str]: ...
+
         def identified(self, name: str, how: str) -> None: ...
 
         def log_event(
@@ -65,7 +67,7 @@ class Access:
     # -- the roster ------------------------------------------------------------------------
 
     def roster(self) -> Roster:
-        return Roster(self.path, self.config.tutors)
+        return Roster(self.path, self.tutor_names())
 
     def has_roster(self) -> bool:
         """Roster mode (personal codes) rather than open workshop mode (the join code)?"""

@@ -49,6 +49,6 @@ def serve(
     if hub:
         from reviews.serving.hub import serve_hub
 
-        serve_hub(wb, cull_idle_timeout=cull_idle_timeout)
+        serve_hub(wb, cull_idle_timeout=cull_idle_timeout, expect=expect)
         return
     run(wb, host=host, port=port, cull_idle_timeout=cull_idle_timeout, expect=expect)

@@ -81,6 +81,8 @@ EVENT_ACTIONS = (
     "assign",  # a tutor assigned reviews (target: the allocation's batch id)
     "unassign",  # a tutor withdrew the assignments of one batch
     "reveal",  # a learner chose to see a resource's class view before reviewing it
+    "hub-tutor",  # the hub vouched that a person is in hub_tutor_group (target: the group)
+    "hub-tutor-left",  # the hub vouched that a recorded member no longer is
 )
 #: How the person behind an action was identified (``ModerationEvent.via``).
 IDENTIFIED_BY = (

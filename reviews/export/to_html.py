@@ -163,7 +163,7 @@ def ranked(summary: pd.DataFrame) -> tuple[pd.DataFrame, str, str, str]:
 def overview(req: ExportRequest, summary: pd.DataFrame, corrections: pd.DataFrame) -> str:
     wb = req.wb
     reviews = wb.reviews()
-    tutors = set(wb.config.tutors)
+    tutors = set(wb.tutor_names())
     learners = {r.reviewer for r in reviews} - tutors
     status = corrections["status"].value_counts() if len(corrections) else pd.Series(dtype=int)
     open_safety = corrections[

@@ -44,7 +44,7 @@ def review_table(
     hidden = frozenset(wb.moderation().hidden)
     query = ReviewQuery(rubric.id, fields=fields, items=tuple(rubric.item_ids), exclude=hidden)
     table = wb.store.review_table(query)
-    tutors = {name_key(t) for t in wb.config.tutors}  # compared in canonical form
+    tutors = {name_key(t) for t in wb.tutor_names()}  # canonical; hub-group tutors too
     codes, names = pd.factorize(table["reviewer"])
     is_tutor = np.array([name_key(n) in tutors for n in names], dtype=bool)
     table["is_tutor"] = is_tutor[codes] if len(codes) else np.zeros(0, dtype=bool)

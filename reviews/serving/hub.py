@@ -32,9 +32,11 @@ the tutors' at ``<prefix>tutor`` and the summaries at ``<prefix>summaries`` (red
 
 from __future__ import annotations
 
+import contextlib
 import os
 import runpy
 import signal
+import subprocess
 import sys
 from collections.abc import Mapping
 from typing import Any
@@ -48,7 +50,14 @@ from traitlets import Instance, default
 
 from reviews.domain.errors import ValidationError
 from reviews.domain.hub import GROUPS_HEADER, HUB_MODE_ENV, USER_HEADER, encode_groups
-from reviews.serving.voila import CULL_INTERVAL_S, PATHS, notebooks_dir, pool_size
+from reviews.serving.voila import (
+    CULL_INTERVAL_S,
+    KERNEL_MB,
+    PATHS,
+    notebooks_dir,
+    pool_size,
+    preheat_options,
+)
 from reviews.workbook import Workbook
 
 HUB_ENV = ("JUPYTERHUB_API_TOKEN", "JUPYTERHUB_CLIENT_ID", "JUPYTERHUB_SERVICE_URL")
@@ -172,14 +181,23 @@ def hub_address(environ: Mapping[str, str]) -> tuple[str, int, str]:
     return url.hostname, url.port, "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
 
 
+#: Preheated kernels of the tutors' dashboard in hub mode: a tutor or two open it, not the class.
+HUB_TUTOR_POOL = 1
+
+
+def hub_pools(pool: int) -> dict[str, int]:
+    """Preheated kernels per dashboard in hub mode: ``pool`` for the learners (the class that
+    opens the link together), :data:`HUB_TUTOR_POOL` for the tutors' page (never more than
+    ``pool``, so ``0`` turns preheating off everywhere), none for the summaries, which few open
+    and which start in a few seconds without one (what ``appraise serve`` does too)."""
+    return {"learner.ipynb": pool, "tutor.ipynb": min(pool, HUB_TUTOR_POOL)}
+
+
 def hub_voila_command(host: str, port: int, prefix: str, cull_idle_timeout: int,
                       pool: int) -> list[str]:  # fmt: skip
     """Voila on the notebooks folder at ``prefix``, authenticated by the hub, the identity
-    headers (and nothing else: no cookie with the OAuth token) forwarded to kernels."""
-    preheat = [
-        "--VoilaConfiguration.preheat_kernel=True",
-        f"--VoilaConfiguration.default_pool_size={pool}",
-    ]
+    headers (and nothing else: no cookie with the OAuth token) forwarded to kernels, and the
+    preheated kernels of :func:`hub_pools`."""
     return [
         sys.executable,
         "-m",
@@ -197,35 +215,58 @@ def hub_voila_command(host: str, port: int, prefix: str, cull_idle_timeout: int,
         f"--MappingKernelManager.cull_interval={CULL_INTERVAL_S}",
         f"--MappingKernelManager.cull_idle_timeout={cull_idle_timeout}",
         "--MappingKernelManager.cull_connected=False",
-        *(preheat if pool > 0 else []),
+        *preheat_options(hub_pools(pool)),
     ]
 
 
-def serve_hub(wb: Workbook, cull_idle_timeout: int = 900) -> None:
-    """Replace this process with Voila serving ``wb``'s dashboards behind the hub's OAuth."""
+def serve_hub(wb: Workbook, cull_idle_timeout: int = 900, expect: int | None = None) -> None:
+    """Replace this process with Voila serving ``wb``'s dashboards behind the hub's OAuth;
+    ``expect`` sizes the learners' pool as for ``appraise serve`` (:func:`pool_size`)."""
     host, port, prefix = hub_address(os.environ)
-    command = hub_voila_command(host, port, prefix, cull_idle_timeout, pool_size(wb, None))
+    pools = hub_pools(pool_size(wb, expect))
+    command = hub_voila_command(host, port, prefix, cull_idle_timeout, pools["learner.ipynb"])
     env = dict(os.environ, APPRAISE_WORKBOOK=str(wb.path.resolve()), **{HUB_MODE_ENV: "1"})
     group = wb.config.hub_tutor_group
     tutors = f"; hub group {group!r} are tutors" if group else ""
     print(
         f"Serving the dashboards of {wb.config.title!r} ({wb.path}) to JupyterHub users at "
         f"{prefix} (learners), {prefix}tutor, {prefix}summaries{tutors}.",
+        f"Preheated kernels: {pools['learner.ipynb']} learner, {pools['tutor.ipynb']} tutor, "
+        f"0 summaries (about {sum(pools.values()) * KERNEL_MB:,} MB).",
+        sep="\n",
         flush=True,
     )
     os.execve(sys.executable, command, env)
 
 
 def main() -> None:
-    """Run Voila (``python -m reviews.serving.hub <voila arguments>``), stopping on SIGINT.
+    """Run Voila (``python -m reviews.serving.hub <voila arguments>``), stopping on SIGINT,
+    with the summariser beside it as under ``appraise serve``.
 
     JupyterHub stops a service or a single-user server with SIGINT first; Voila stops only on
     SIGTERM (and ignored SIGINT here until the hub's SIGKILL, keeping a hub restart waiting),
     so SIGINT is turned into SIGTERM, which Voila handles by shutting its kernels down.
+    The shared service (``JUPYTERHUB_SERVICE_NAME`` set by the hub) runs the summariser
+    (:mod:`reviews.serving.summariser`), which keeps the catalogue snapshot fresh so learners'
+    kernels never fit the quality model themselves; it stops with this process (it watches
+    its parent) and is stopped here first when Voila returns. One server per learner does
+    not: 300 standby summarisers would cost more than the one kernel each of them serves.
     """
     signal.signal(signal.SIGINT, lambda *_: os.kill(os.getpid(), signal.SIGTERM))
+    workbook = os.environ.get("APPRAISE_WORKBOOK")
+    summariser = (
+        subprocess.Popen([sys.executable, "-m", "reviews.serving.summariser", workbook])
+        if workbook and os.environ.get("JUPYTERHUB_SERVICE_NAME")
+        else None
+    )
     sys.argv[0] = "voila"
-    runpy.run_module("voila", run_name="__main__", alter_sys=True)
+    try:
+        runpy.run_module("voila", run_name="__main__", alter_sys=True)
+    finally:
+        if summariser is not None and summariser.poll() is None:
+            summariser.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                summariser.wait(timeout=10)
 
 
 if __name__ == "__main__":

@@ -73,17 +73,27 @@ def notebooks_dir() -> Path:
     return folder
 
 
+def preheat_options(pools: dict[str, int]) -> list[str]:
+    """Voila's options for ``pools`` (notebook file -> preheated kernels; every other notebook
+    none), started one at a time by :class:`~reviews.serving.kernels.PacedKernelManager`;
+    nothing at all when every pool is empty (preheating off)."""
+    if not any(size > 0 for size in pools.values()):
+        return []
+    config = {"default": {"pool_size": 0}} | {nb: {"pool_size": n} for nb, n in pools.items()}
+    return [
+        "--VoilaConfiguration.multi_kernel_manager_class="
+        "reviews.serving.kernels.PacedKernelManager",
+        "--VoilaConfiguration.preheat_kernel=True",
+        f"--VoilaKernelManager.kernel_pools_config={json.dumps(config)}",
+        "--VoilaKernelManager.fill_delay=0",
+    ]
+
+
 def voila_command(
     host: str, port: int, cull_idle_timeout: int, pool: int = DEFAULT_POOL
 ) -> list[str]:
     """The server's command line: every dashboard, culling of idle kernels on, ``pool``
     preheated kernels for the learner dashboard (none for the tutors' pages)."""
-    pools = {"default": {"pool_size": 0}, "learner.ipynb": {"pool_size": pool}}
-    preheat = [
-        "--VoilaConfiguration.preheat_kernel=True",
-        f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}",
-        "--VoilaKernelManager.fill_delay=0",
-    ]
     return [
         sys.executable,
         "-m",
@@ -94,13 +104,11 @@ def voila_command(
         "--no-browser",
         "--theme=light",
         "--VoilaConfiguration.show_tracebacks=False",
-        "--VoilaConfiguration.multi_kernel_manager_class="
-        "reviews.serving.kernels.PacedKernelManager",
         f"--MappingKernelManager.cull_interval={CULL_INTERVAL_S}",
         f"--MappingKernelManager.cull_idle_timeout={cull_idle_timeout}",
         "--MappingKernelManager.cull_connected=False",
         '--VoilaConfiguration.http_header_envs=["Cookie"]',
-        *(preheat if pool > 0 else []),
+        *preheat_options({"learner.ipynb": pool}),
     ]
 
 

@@ -15,10 +15,12 @@ asked for a name: the hub's OAuth says who is who.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -161,3 +163,24 @@ def test_one_server_per_learner_shows_its_owner_and_refuses_everyone_else(
     assert "Signed in as" not in ben.inner_text("body")
     for page in (ana, tina, ben):
         page.context.close()
+
+
+def test_the_hub_service_keeps_the_catalogue_fresh_with_a_summariser(setup: Setup) -> None:
+    """As under `appraise serve`: learners' kernels never fit the quality model themselves."""
+    workbook = str(setup.path.resolve())
+
+    def summarisers() -> list[psutil.Process]:
+        found = []
+        for proc in psutil.process_iter(["cmdline"]):
+            command = proc.info["cmdline"] or []
+            if "reviews.serving.summariser" in command and workbook in command:
+                found.append(proc)
+        return found
+
+    # one: the shared service's (one server per learner, started in another test, runs none)
+    deadline = time.monotonic() + 60
+    while not summarisers():
+        assert time.monotonic() < deadline, "no summariser beside the hub's Appraise service"
+        time.sleep(0.2)  # polling with a deadline
+    assert len(summarisers()) == 1
+    assert (setup.path / ".cache" / "summariser.lock").exists()

@@ -5,6 +5,11 @@ a shared shard such as the catalogue) and the few columns queries filter on. Add
 record needs no migration; changing these columns does: add a revision to
 ``migrations/versions`` and ``appraise upgrade-db`` applies it.
 
+``shard_versions`` counts the write transactions of each shard (revision 0002): every write
+transaction begins by adding one to its shard's row, which also locks that row until the
+commit, so writers of one shard are serialised; ``sum(version)`` is the database's data
+version (:meth:`reviews.store.sql_store.SQLStore.data_version`), transactional like the data.
+
 A database whose schema is older than the code is refused with a one-line message naming
 ``appraise upgrade-db``; one newer than the code (written by a later Appraise) is refused
 with a message to upgrade Appraise, never half-understood.
@@ -38,6 +43,12 @@ documents = sa.Table(
     sa.Column("created_at", sa.String(40)),
     sa.Column("deleted_at", sa.String(40)),
     sa.Column("doc", sa.Text, nullable=False),
+)
+shard_versions = sa.Table(
+    "shard_versions",
+    metadata,
+    sa.Column("shard", sa.Text, primary_key=True),
+    sa.Column("version", sa.BigInteger, nullable=False),
 )
 
 

@@ -10,23 +10,30 @@ new kind of record needs no schema migration. The schema itself is versioned wit
 The guarantees of the TinyDB backend hold here too:
 
 * a transaction on one shard is one database transaction: committed whole or not at all;
-* writers to the same shard are serialised (PostgreSQL: a transaction-scoped advisory lock on
-  the shard's name; SQLite: ``BEGIN IMMEDIATE``), so a read-modify-write such as editing a
-  review or numbering a pseudonym never loses a concurrent change;
+* writers to the same shard are serialised: every write transaction begins by adding one to
+  its shard's row of ``shard_versions``, and PostgreSQL holds that row's lock until the commit
+  (SQLite: ``BEGIN IMMEDIATE``), so a read-modify-write such as editing a review or numbering
+  a pseudonym never loses a concurrent change;
 * a commit is durable when it returns (PostgreSQL's default ``synchronous_commit``; SQLite
   ``synchronous=FULL`` in WAL mode).
 
-A lost connection (the server restarted) fails the transaction in progress with a clear
-:class:`StorageError`; the next one reconnects (``pool_pre_ping``).
+The same counters are the data version (:meth:`SQLStore.data_version`): their sum moves with
+every committed write, and never before the write is visible, because it is part of it.
+
+Disconnects are handled optimistically (SQLAlchemy's "Dealing with Disconnects"): pooled
+connections are not pinged before use. A connection the server closed (it restarted) fails
+at its first statement; when that is a transaction's first statement (the version bump)
+nothing was written, so the transaction is retried once on a new connection, and a read is
+retried likewise. A connection lost later in a transaction fails it with a one-line
+:class:`StorageError` ("nothing was saved, try again"); the pool reconnects for the next.
 """
 
 from __future__ import annotations
 
 import gc
-import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 import sqlalchemy as sa
@@ -36,16 +43,13 @@ from sqlalchemy.engine import Connection
 from reviews.domain.errors import DamagedFile, StorageError
 from reviews.store.base import KINDS, Doc, Problem, Shard, Store
 from reviews.store.engines import dispose_engines, engine_for, safe_url
-from reviews.store.schema import check_schema, current, documents, upgrade
+from reviews.store.schema import check_schema, current, documents, shard_versions, upgrade
+
+T = TypeVar("T")
 
 # What reviews.quality.frames reads of a review (Store.live_reviews may return only these).
 SUMMARY_FIELDS = ("id", "resource_id", "reviewer", "rubric", "scores", "confidence",
                   "created_at", "updated_at")  # fmt: skip
-
-
-def lock_key(shard: str) -> int:
-    """A signed 64-bit key for ``pg_advisory_xact_lock``: the same for every process."""
-    return int.from_bytes(hashlib.sha256(shard.encode("utf-8")).digest()[:8], "big", signed=True)
 
 
 def row_for(kind: str, shard: str, doc: Doc) -> dict[str, Any]:
@@ -140,6 +144,22 @@ def insert_statements(dialect_name: str) -> tuple[Any, Any]:
     return insert, upsert
 
 
+def bump_statement(dialect_name: str) -> Any:
+    """Add one to a shard's write count (inserting its row at 1): a write transaction's first
+    statement, whose row lock serialises the shard's writers until the commit."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    insert = dialect.insert(shard_versions).values(shard=sa.bindparam("shard"), version=1)
+    return insert.on_conflict_do_update(
+        index_elements=[shard_versions.c.shard],
+        set_={"version": shard_versions.c.version + 1},
+    )
+
+
+def _disconnected(exc: BaseException) -> bool:
+    """Did ``exc`` come from a connection the server had closed (SQLAlchemy invalidated it)?"""
+    return isinstance(exc, sa.exc.DBAPIError) and bool(exc.connection_invalidated)
+
+
 class SQLStore(Store):
     """A workbook's records in a SQL database (``postgresql`` or ``sqlite``)."""
 
@@ -158,10 +178,11 @@ class SQLStore(Store):
         postgres = self.engine.dialect.name == "postgresql"
         self.doc: Any = sa.cast(documents.c.doc, sa.Text) if postgres else documents.c.doc
         self.insert, self.upsert = insert_statements(self.engine.dialect.name)
+        self.bump = bump_statement(self.engine.dialect.name)
+        self.writer = self.engine.execution_options(appraise_write=True)
         if create:
             self._create()
-        with self._connect() as conn:
-            check_schema(conn, self.where)
+        self._read(lambda conn: check_schema(conn, self.where))
 
     def _create(self) -> None:
         """Give a new workbook an empty database with the current schema."""
@@ -195,13 +216,52 @@ class SQLStore(Store):
         except sa.exc.IntegrityError as exc:
             raise StorageError(f"could not save to {self.where}: {_first_line(exc)}") from None
 
+    def _read(self, query: Callable[[Connection], T]) -> T:
+        """``query`` run on a pooled connection; run once more on a fresh one when the pooled
+        one turns out to have been closed by the server (reads change nothing: safe)."""
+        try:
+            with self.engine.connect() as conn:
+                return query(conn)
+        except sa.exc.DBAPIError as exc:
+            if not _disconnected(exc):
+                if isinstance(exc, sa.exc.OperationalError):
+                    raise StorageError(
+                        f"the workbook database {self.where} cannot be reached: {_first_line(exc)}"
+                    ) from None
+                raise
+        with self._connect() as conn:
+            return query(conn)
+
+    def _begin_write(self, shard: str) -> tuple[Connection, sa.RootTransaction]:
+        """A connection in a write transaction that has bumped (and so locked) ``shard``'s
+        version. A pooled connection the server closed fails at that first statement, before
+        anything was written: it is then retried once on a new connection."""
+        for attempt in (1, 2):
+            conn = self.writer.connect()
+            try:
+                trans = conn.begin()
+                conn.execute(self.bump, {"shard": shard})
+                return conn, trans
+            except BaseException as exc:
+                conn.close()
+                if attempt == 1 and _disconnected(exc):
+                    continue
+                raise
+        raise AssertionError("unreachable")  # the loop returns or raises
+
     @contextmanager
     def transaction(self, shard: str) -> Iterator[Shard]:
         try:
-            with self.engine.execution_options(appraise_write=True).begin() as conn:
-                if conn.dialect.name == "postgresql":
-                    conn.execute(sa.select(sa.func.pg_advisory_xact_lock(lock_key(shard))))
+            conn, trans = self._begin_write(shard)
+            try:
                 yield SQLShard(self, conn, shard)
+                trans.commit()
+            except BaseException:
+                if trans.is_active:
+                    trans.rollback()
+                raise
+            finally:
+                conn.close()
         except sa.exc.OperationalError as exc:
             raise StorageError(
                 f"the workbook database {self.where} is unreachable or busy; nothing was "
@@ -243,8 +303,7 @@ class SQLStore(Store):
         return {kind: int(n) for kind, n in self._select(query)}
 
     def _select(self, query: Any) -> list[Any]:
-        with self._connect() as conn:
-            return list(conn.execute(query).all())
+        return self._read(lambda conn: list(conn.execute(query).all()))
 
     def records(self, kind: str) -> list[Doc]:
         rows = self._select(sa.select(self.doc).where(documents.c.kind == kind))
@@ -309,30 +368,56 @@ class SQLStore(Store):
         yield self.where
 
     def problems(self) -> list[Problem]:
-        found = []
         try:
-            with self._connect() as conn:
-                if conn.dialect.name == "sqlite":
-                    (status,) = conn.exec_driver_sql("PRAGMA integrity_check").one()
-                    if status != "ok":
-                        found.append(Problem(self.where, f"integrity check: {status}"))
-                query = sa.select(documents.c.kind, documents.c.id, self.doc)
-                for kind, rid, text in conn.execute(query):
-                    where = f"{self.where} [{kind} {rid}]"
-                    if kind not in KINDS:
-                        found.append(Problem(where, f"unknown kind {kind!r}"))
-                    try:
-                        doc = orjson.loads(text)
-                    except orjson.JSONDecodeError as exc:
-                        found.append(Problem(where, f"not valid JSON: {exc}"))
-                        continue
-                    if not isinstance(doc, dict):
-                        found.append(Problem(where, "not a JSON object"))
-                    elif doc.get("id") != rid:
-                        found.append(Problem(where, "document id does not match its row"))
+            return self._read(self._problems_on)
         except (StorageError, sa.exc.DatabaseError) as exc:
-            found.append(Problem(self.where, f"cannot be read: {_first_line(exc)}"))
+            return [Problem(self.where, f"cannot be read: {_first_line(exc)}")]
+
+    def _problems_on(self, conn: Connection) -> list[Problem]:
+        found = []
+        if conn.dialect.name == "sqlite":
+            (status,) = conn.exec_driver_sql("PRAGMA integrity_check").one()
+            if status != "ok":
+                found.append(Problem(self.where, f"integrity check: {status}"))
+        query = sa.select(documents.c.kind, documents.c.id, self.doc)
+        for kind, rid, text in conn.execute(query):
+            where = f"{self.where} [{kind} {rid}]"
+            if kind not in KINDS:
+                found.append(Problem(where, f"unknown kind {kind!r}"))
+            try:
+                doc = orjson.loads(text)
+            except orjson.JSONDecodeError as exc:
+                found.append(Problem(where, f"not valid JSON: {exc}"))
+                continue
+            if not isinstance(doc, dict):
+                found.append(Problem(where, "not a JSON object"))
+            elif doc.get("id") != rid:
+                found.append(Problem(where, "document id does not match its row"))
         return found
+
+    def data_version(self) -> str | None:
+        """The sum and number of the shards' write counts: exact (it moves with every
+        committed write transaction, in any process or on any machine) and one small query."""
+        query = sa.select(
+            sa.func.coalesce(sa.func.sum(shard_versions.c.version), 0), sa.func.count()
+        )
+        total, shards = self._select(query)[0]
+        return f"sql:{int(total)}:{int(shards)}"
+
+    def people_named(self, names: Iterable[str]) -> list[Doc]:
+        """The people records of ``names``: one query filtered by name (an expression index
+        on PostgreSQL), not every person."""
+        wanted = list(dict.fromkeys(names))
+        if not wanted:
+            return []
+        name: Any
+        if self.engine.dialect.name == "postgresql":  # the expression of documents_person_name
+            name = sa.literal_column("(documents.doc ->> 'name')", sa.Text)
+        else:  # json_valid first: a damaged row is skipped, not an error
+            valid = sa.func.json_valid(documents.c.doc)
+            name = sa.case((valid, sa.func.json_extract(documents.c.doc, "$.name")))
+        query = sa.select(self.doc).where(documents.c.kind == "people", name.in_(wanted))
+        return [doc for (text,) in self._select(query) if (doc := parse(text)) is not None]
 
 
 def upgrade_url(url: str | sa.URL, connect_args: dict[str, Any]) -> str:

@@ -18,7 +18,7 @@ The cache of a kind holds only the records of its latest read, so it never grows
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
@@ -167,6 +167,14 @@ class CheckedStore(Store):
         if type(self.inner).live_reviews is Store.live_reviews:
             return super().live_reviews(rubric)
         return [d for d in self.inner.live_reviews(rubric) if _summary_row(d)]
+
+    def people_named(self, names: Iterable[str]) -> list[Doc]:
+        """The backend's own lookup by name, its records checked."""
+        cache = self._verdicts.get("people") or _Verdicts()
+        return [d for d in self.inner.people_named(names) if cache.verdict("people", d) is None]
+
+    def data_version(self) -> str | None:
+        return self.inner.data_version()
 
     def get(self, kind: str, doc_id: str) -> Doc | None:
         doc = self.inner.get(kind, doc_id)

@@ -340,6 +340,7 @@ class Workbook(Identity, Discussion, Moderation, Access, Assignments):
     def resource(self, resource_id: str) -> Resource:
         doc = self.store.get("resources", resource_id)
         if doc is not None:
+            self._resources_seen.add(resource_id)  # (the page a learner submits from)
             return Resource.model_validate(doc)
         raise NotFound(f"no resource with id {resource_id!r} in this workbook")
 

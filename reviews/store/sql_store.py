@@ -52,6 +52,10 @@ SUMMARY_FIELDS = ("id", "resource_id", "reviewer", "rubric", "scores", "confiden
                   "created_at", "updated_at")  # fmt: skip
 
 
+# The document fields a transaction's find() filters on in the database (they are columns).
+FILTERED = ("id", "resource_id", "rubric")
+
+
 def row_for(kind: str, shard: str, doc: Doc) -> dict[str, Any]:
     """The row storing ``doc``: the JSON text and the columns queries filter on."""
 
@@ -88,12 +92,10 @@ class SQLShard(Shard):
         self.conn = conn
         self.shard = shard
 
-    def _docs(self, kind: str, *where: Any) -> list[Doc]:
-        query = sa.select(documents.c.id, self.store.doc).where(
-            documents.c.kind == kind, documents.c.shard == self.shard, *where
-        )
+    def _docs(self, kind: str, **match: str) -> list[Doc]:
+        query = self.store.shard_query(tuple(match))
         out = []
-        for rid, text in self.conn.execute(query):
+        for rid, text in self.conn.execute(query, {"kind": kind, "shard": self.shard, **match}):
             doc = parse(text)
             if doc is None:  # a damaged row stops its shard's writes instead of being replaced
                 raise DamagedFile(f"{self.store.where} [{kind} {rid}]", "not a JSON object")
@@ -104,15 +106,15 @@ class SQLShard(Shard):
         return self._docs(kind)
 
     def find(self, kind: str, **match: Any) -> list[Doc]:
-        where = [
-            getattr(documents.c, key) == value
-            for key, value in match.items()
-            if key in ("id", "resource_id", "rubric") and isinstance(value, str)
+        where = {
+            key: value for key, value in match.items() if key in FILTERED and isinstance(value, str)
+        }
+        return [
+            d for d in self._docs(kind, **where) if all(d.get(k) == v for k, v in match.items())
         ]
-        return [d for d in self._docs(kind, *where) if all(d.get(k) == v for k, v in match.items())]
 
     def get(self, kind: str, doc_id: str) -> Doc | None:
-        found = self._docs(kind, documents.c.id == doc_id)
+        found = self._docs(kind, id=doc_id)
         return found[0] if found else None
 
     def put(self, kind: str, doc: Doc) -> None:
@@ -155,6 +157,20 @@ def bump_statement(dialect_name: str) -> Any:
     )
 
 
+def begin_and_bump(conn: Connection, shard: str) -> str:
+    """``BEGIN`` and the version bump of ``shard`` as one simple-protocol query for
+    PostgreSQL (two statements may share a round trip only without bound parameters, so the
+    shard's name is quoted by libpq, as a literal)."""
+    from psycopg import sql
+
+    dbapi = conn.connection.dbapi_connection
+    bump = sql.SQL(
+        "BEGIN; INSERT INTO shard_versions (shard, version) VALUES ({}, 1) "
+        "ON CONFLICT (shard) DO UPDATE SET version = shard_versions.version + 1"
+    ).format(sql.Literal(shard))
+    return bump.as_string(dbapi)  # type: ignore[arg-type]
+
+
 def _disconnected(exc: BaseException) -> bool:
     """Did ``exc`` come from a connection the server had closed (SQLAlchemy invalidated it)?"""
     return isinstance(exc, sa.exc.DBAPIError) and bool(exc.connection_invalidated)
@@ -179,7 +195,14 @@ class SQLStore(Store):
         self.doc: Any = sa.cast(documents.c.doc, sa.Text) if postgres else documents.c.doc
         self.insert, self.upsert = insert_statements(self.engine.dialect.name)
         self.bump = bump_statement(self.engine.dialect.name)
-        self.writer = self.engine.execution_options(appraise_write=True)
+        self._shard_queries: dict[tuple[str, ...], Any] = {}
+        # On PostgreSQL a read of one statement needs no transaction (autocommit: no BEGIN and
+        # ROLLBACK round trips), and a write sends its BEGIN with its first statement, the
+        # version bump (see _begin_write). psycopg commits or rolls back whatever transaction
+        # is open when SQLAlchemy's transaction ends, autocommit or not.
+        autocommit = {"isolation_level": "AUTOCOMMIT"} if postgres else {}
+        self.reader = self.engine.execution_options(**autocommit)
+        self.writer = self.engine.execution_options(appraise_write=True, **autocommit)
         if create:
             self._create()
         self._read(lambda conn: check_schema(conn, self.where))
@@ -216,11 +239,25 @@ class SQLStore(Store):
         except sa.exc.IntegrityError as exc:
             raise StorageError(f"could not save to {self.where}: {_first_line(exc)}") from None
 
+    def shard_query(self, keys: tuple[str, ...]) -> Any:
+        """The SELECT of a shard's documents of one kind whose ``keys`` columns equal bound
+        parameters, built once (building a statement costs more than running it)."""
+        query = self._shard_queries.get(keys)
+        if query is None:
+            where = [documents.c[key] == sa.bindparam(key) for key in keys]
+            query = sa.select(documents.c.id, self.doc).where(
+                documents.c.kind == sa.bindparam("kind"),
+                documents.c.shard == sa.bindparam("shard"),
+                *where,
+            )
+            self._shard_queries[keys] = query
+        return query
+
     def _read(self, query: Callable[[Connection], T]) -> T:
         """``query`` run on a pooled connection; run once more on a fresh one when the pooled
         one turns out to have been closed by the server (reads change nothing: safe)."""
         try:
-            with self.engine.connect() as conn:
+            with self.reader.connect() as conn:
                 return query(conn)
         except sa.exc.DBAPIError as exc:
             if not _disconnected(exc):
@@ -229,8 +266,13 @@ class SQLStore(Store):
                         f"the workbook database {self.where} cannot be reached: {_first_line(exc)}"
                     ) from None
                 raise
-        with self._connect() as conn:
-            return query(conn)
+        try:
+            with self.reader.connect() as conn:
+                return query(conn)
+        except sa.exc.OperationalError as exc:
+            raise StorageError(
+                f"the workbook database {self.where} cannot be reached: {_first_line(exc)}"
+            ) from None
 
     def _begin_write(self, shard: str) -> tuple[Connection, sa.RootTransaction]:
         """A connection in a write transaction that has bumped (and so locked) ``shard``'s
@@ -240,7 +282,10 @@ class SQLStore(Store):
             conn = self.writer.connect()
             try:
                 trans = conn.begin()
-                conn.execute(self.bump, {"shard": shard})
+                if conn.dialect.name == "postgresql":  # BEGIN and the bump: one round trip
+                    conn.exec_driver_sql(begin_and_bump(conn, shard))
+                else:  # (SQLite's BEGIN IMMEDIATE is issued by engines.py)
+                    conn.execute(self.bump, {"shard": shard})
                 return conn, trans
             except BaseException as exc:
                 conn.close()

@@ -36,6 +36,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import orjson
+import psycopg
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
@@ -43,6 +44,8 @@ from sqlalchemy.engine import Connection
 from reviews.domain.errors import DamagedFile, StorageError
 from reviews.store.base import KINDS, Doc, Problem, Shard, Store
 from reviews.store.engines import dispose_engines, engine_for, safe_url
+from reviews.store.pg_transaction import BatchedShard
+from reviews.store.rows import FILTERED, parse, row_for
 from reviews.store.schema import check_schema, current, documents, shard_versions, upgrade
 
 T = TypeVar("T")
@@ -50,38 +53,6 @@ T = TypeVar("T")
 # What reviews.quality.frames reads of a review (Store.live_reviews may return only these).
 SUMMARY_FIELDS = ("id", "resource_id", "reviewer", "rubric", "scores", "confidence",
                   "created_at", "updated_at")  # fmt: skip
-
-
-# The document fields a transaction's find() filters on in the database (they are columns).
-FILTERED = ("id", "resource_id", "rubric")
-
-
-def row_for(kind: str, shard: str, doc: Doc) -> dict[str, Any]:
-    """The row storing ``doc``: the JSON text and the columns queries filter on."""
-
-    def text(key: str) -> str | None:
-        value = doc.get(key)
-        return value if isinstance(value, str) else None
-
-    return {
-        "kind": kind,
-        "id": doc["id"],
-        "shard": shard,
-        "resource_id": text("resource_id"),
-        "rubric": text("rubric"),
-        "created_at": text("created_at"),
-        "deleted_at": text("deleted_at"),
-        "doc_json": orjson.dumps(doc).decode("utf-8"),
-    }
-
-
-def parse(text: str) -> Doc | None:
-    """A stored document, or None when the text is not a JSON object (see problems())."""
-    try:
-        doc = orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return None
-    return doc if isinstance(doc, dict) else None
 
 
 class SQLShard(Shard):
@@ -128,6 +99,10 @@ class SQLShard(Shard):
             rows = [row_for(kind, self.shard, d) for d in docs]
             self.store.execute(self.conn, self.store.upsert, rows)
 
+    def connection(self) -> Connection:
+        """The connection, inside the transaction, for statements run on it directly."""
+        return self.conn
+
 
 def insert_statements(dialect_name: str) -> tuple[Any, Any]:
     """(insert, insert-or-replace-by-(kind, id)) for rows made by :func:`row_for`.
@@ -171,6 +146,13 @@ def begin_and_bump(conn: Connection, shard: str) -> str:
     return bump.as_string(dbapi)  # type: ignore[arg-type]
 
 
+def _lost(exc: BaseException) -> bool:
+    """Was ``exc`` a connection that broke (rather than one refused)?"""
+    if isinstance(exc, psycopg.OperationalError):
+        return False if exc.pgconn is None else exc.pgconn.status != 0
+    return _disconnected(exc)
+
+
 def _disconnected(exc: BaseException) -> bool:
     """Did ``exc`` come from a connection the server had closed (SQLAlchemy invalidated it)?"""
     return isinstance(exc, sa.exc.DBAPIError) and bool(exc.connection_invalidated)
@@ -196,6 +178,9 @@ class SQLStore(Store):
         self.insert, self.upsert = insert_statements(self.engine.dialect.name)
         self.bump = bump_statement(self.engine.dialect.name)
         self._shard_queries: dict[tuple[str, ...], Any] = {}
+        self._get_query = sa.select(self.doc).where(
+            documents.c.kind == sa.bindparam("kind"), documents.c.id == sa.bindparam("id")
+        )
         # On PostgreSQL a read of one statement needs no transaction (autocommit: no BEGIN and
         # ROLLBACK round trips), and a write sends its BEGIN with its first statement, the
         # version bump (see _begin_write). psycopg commits or rolls back whatever transaction
@@ -297,6 +282,10 @@ class SQLStore(Store):
     @contextmanager
     def transaction(self, shard: str) -> Iterator[Shard]:
         try:
+            if self.engine.dialect.name == "postgresql":
+                with self._batched(shard) as batched:
+                    yield batched
+                return
             conn, trans = self._begin_write(shard)
             try:
                 yield SQLShard(self, conn, shard)
@@ -307,11 +296,17 @@ class SQLStore(Store):
                 raise
             finally:
                 conn.close()
-        except sa.exc.OperationalError as exc:
+        except (sa.exc.OperationalError, psycopg.OperationalError) as exc:
+            if _lost(exc):
+                raise StorageError(
+                    f"lost the connection to {self.where}; nothing was saved, try again"
+                ) from None
             raise StorageError(
                 f"the workbook database {self.where} is unreachable or busy; nothing was "
                 f"saved, try again ({_first_line(exc)})"
             ) from None
+        except psycopg.IntegrityError as exc:
+            raise StorageError(f"could not save to {self.where}: {_first_line(exc)}") from None
         except sa.exc.DBAPIError as exc:
             if exc.connection_invalidated:
                 raise StorageError(
@@ -319,12 +314,30 @@ class SQLStore(Store):
                 ) from None
             raise
 
+    @contextmanager
+    def _batched(self, shard: str) -> Iterator[BatchedShard]:
+        """A PostgreSQL transaction whose statements go to the server in batches (see
+        :mod:`reviews.store.pg_transaction`)."""
+        batched = BatchedShard(self, self.writer.connect(), shard)
+        try:
+            yield batched
+            batched.commit()
+        except BaseException:
+            try:
+                batched.rollback()
+            finally:
+                if batched.broken() and not batched.conn.closed:
+                    batched.conn.invalidate()
+            raise
+        finally:
+            batched.conn.close()
+
     def load(self, rows: Iterator[tuple[str, str, Doc]], batch: int = 5000) -> int:
         """Insert (shard, kind, document) rows in ONE transaction (``appraise migrate``):
         all of them or, on any error, none. The number of rows inserted."""
         done = 0
         with self.transaction("__load__") as shard:
-            conn = shard.conn  # type: ignore[attr-defined]
+            conn = shard.connection()  # type: ignore[attr-defined]
             chunk: list[dict[str, Any]] = []
             for where, kind, doc in rows:
                 chunk.append(row_for(kind, where, doc))
@@ -340,7 +353,7 @@ class SQLStore(Store):
         """Delete every record (only to undo a failed ``appraise migrate`` into this empty
         database)."""
         with self.transaction("__load__") as shard:
-            shard.conn.execute(documents.delete())  # type: ignore[attr-defined]
+            shard.connection().execute(documents.delete())  # type: ignore[attr-defined]
 
     def counts(self) -> dict[str, int]:
         """Stored rows per kind."""
@@ -355,8 +368,8 @@ class SQLStore(Store):
         return [doc for (text,) in rows if (doc := parse(text)) is not None]
 
     def get(self, kind: str, doc_id: str) -> Doc | None:
-        query = sa.select(self.doc).where(documents.c.kind == kind, documents.c.id == doc_id)
-        rows = self._select(query)
+        params = {"kind": kind, "id": doc_id}
+        rows = self._read(lambda conn: conn.execute(self._get_query, params).all())
         return parse(rows[0][0]) if rows else None
 
     def live_reviews(self, rubric: str) -> list[Doc]:

@@ -123,6 +123,7 @@ def test_a_connection_lost_inside_a_transaction_saves_nothing_and_says_so(
     lost = pytest.raises(StorageError, match="nothing was saved, try again")
     with lost as raised, wb.store.transaction("learner-2") as shard:
         shard.add("comments", {"id": "com_first"})
+        assert shard.get("comments", "com_other") is None  # a read: the transaction is sent
         postgres.psql(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             f"WHERE datname = '{database}' AND pid <> pg_backend_pid()"

@@ -145,15 +145,14 @@ class BatchedShard(Shard):
         statements = self.pending + ([last] if last is not None else [])
         self.pending = []
         text = ";\n".join(statements)
+        first, self.sent = not self.sent, True  # (so a failure is rolled back)
         try:
-            cursor = self._execute(text)
+            return self._execute(text)
         except psycopg.OperationalError:
-            if self.sent or not self.broken():
+            if not first or not self.broken():
                 raise
-            self._reconnect()  # a connection the server had closed: nothing was done
-            cursor = self._execute(text)
-        self.sent = True
-        return cursor
+        self._reconnect()  # a connection the server had closed: nothing was done
+        return self._execute(text)
 
     def _execute(self, text: str) -> ClientCursor[Any]:
         cursor = ClientCursor(self._dbapi())

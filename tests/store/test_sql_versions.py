@@ -131,3 +131,21 @@ def test_a_connection_lost_inside_a_transaction_saves_nothing_and_says_so(
         shard.add("reviews", review)
     assert len(str(raised.value).splitlines()) == 1
     assert wb.store.records("comments") == [] and wb.store.records("reviews") == []
+
+
+def test_quotes_percent_signs_and_backslashes_are_stored_as_written(wb: Workbook) -> None:
+    """A PostgreSQL transaction quotes values into its batched queries (client-side binding):
+    whatever a learner types must come back byte for byte, and never be read as SQL."""
+    res = wb.add_resource(
+        url="https://example.org/a", title="A 100% 'quoted' \\ title", added_by="t"
+    )
+    name = "O'Brien 100%s \\ é"
+    comment = "'); DROP TABLE documents; -- %s %(x)s \\x00 \\' ünïcödé"
+    wb.submit_review(res.id, reviewer=name, scores={"overall": 4}, comment=comment)
+    wb.submit_review(res.id, reviewer=name, scores={"overall": 5}, comment=comment + "!")
+    again = Workbook.open(wb.path)
+    (review,) = again.reviews()
+    assert (review.reviewer, review.comment, review.scores) == (name, comment + "!", {"overall": 5})
+    assert [r.comment for r in review.revisions] == [comment]
+    assert again.resource(res.id).title == "A 100% 'quoted' \\ title"
+    assert again.pseudonym(name) == "Reviewer 2"

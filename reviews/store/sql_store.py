@@ -20,10 +20,14 @@ The guarantees of the TinyDB backend hold here too:
 The same counters are the data version (:meth:`SQLStore.data_version`): their sum moves with
 every committed write, and never before the write is visible, because it is part of it.
 
+On PostgreSQL a write transaction is sent in batches, two round trips for a submission
+(:mod:`reviews.store.pg_transaction`); reads of one statement run in autocommit (no
+``BEGIN``/``ROLLBACK`` round trips).
+
 Disconnects are handled optimistically (SQLAlchemy's "Dealing with Disconnects"): pooled
 connections are not pinged before use. A connection the server closed (it restarted) fails
-at its first statement; when that is a transaction's first statement (the version bump)
-nothing was written, so the transaction is retried once on a new connection, and a read is
+at its first statement; when that is in a transaction's first batch (which never holds the
+``COMMIT``) nothing was written, so it is sent again once on a new connection, and a read is
 retried likewise. A connection lost later in a transaction fails it with a one-line
 :class:`StorageError` ("nothing was saved, try again"); the pool reconnects for the next.
 """
@@ -132,20 +136,6 @@ def bump_statement(dialect_name: str) -> Any:
     )
 
 
-def begin_and_bump(conn: Connection, shard: str) -> str:
-    """``BEGIN`` and the version bump of ``shard`` as one simple-protocol query for
-    PostgreSQL (two statements may share a round trip only without bound parameters, so the
-    shard's name is quoted by libpq, as a literal)."""
-    from psycopg import sql
-
-    dbapi = conn.connection.dbapi_connection
-    bump = sql.SQL(
-        "BEGIN; INSERT INTO shard_versions (shard, version) VALUES ({}, 1) "
-        "ON CONFLICT (shard) DO UPDATE SET version = shard_versions.version + 1"
-    ).format(sql.Literal(shard))
-    return bump.as_string(dbapi)  # type: ignore[arg-type]
-
-
 def _lost(exc: BaseException) -> bool:
     """Was ``exc`` a connection that broke (rather than one refused)?"""
     if isinstance(exc, psycopg.OperationalError):
@@ -182,9 +172,8 @@ class SQLStore(Store):
             documents.c.kind == sa.bindparam("kind"), documents.c.id == sa.bindparam("id")
         )
         # On PostgreSQL a read of one statement needs no transaction (autocommit: no BEGIN and
-        # ROLLBACK round trips), and a write sends its BEGIN with its first statement, the
-        # version bump (see _begin_write). psycopg commits or rolls back whatever transaction
-        # is open when SQLAlchemy's transaction ends, autocommit or not.
+        # ROLLBACK round trips), and a write transaction sends its own BEGIN and COMMIT
+        # (pg_transaction.py) on a connection in autocommit.
         autocommit = {"isolation_level": "AUTOCOMMIT"} if postgres else {}
         self.reader = self.engine.execution_options(**autocommit)
         self.writer = self.engine.execution_options(appraise_write=True, **autocommit)
@@ -266,11 +255,8 @@ class SQLStore(Store):
         for attempt in (1, 2):
             conn = self.writer.connect()
             try:
-                trans = conn.begin()
-                if conn.dialect.name == "postgresql":  # BEGIN and the bump: one round trip
-                    conn.exec_driver_sql(begin_and_bump(conn, shard))
-                else:  # (SQLite's BEGIN IMMEDIATE is issued by engines.py)
-                    conn.execute(self.bump, {"shard": shard})
+                trans = conn.begin()  # (BEGIN IMMEDIATE: see engines.py)
+                conn.execute(self.bump, {"shard": shard})
                 return conn, trans
             except BaseException as exc:
                 conn.close()

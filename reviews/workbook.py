@@ -329,6 +329,7 @@ class Workbook(Identity, Discussion, Moderation, Access, Assignments):
             if existing:
                 return Resource.model_validate(existing[0])
             shard.add("resources", resource.model_dump(mode="json"))
+        self._resources_seen.add(resource.id)
         self.register([resource.added_by])
         return resource
 

@@ -69,6 +69,8 @@ def test_a_contributor_seen_once_is_not_looked_up_again(
         inner, "people_named", lambda names: asked.append(list(names)) or named(names)
     )
     monkeypatch.setattr(inner, "records", lambda kind: asked.append(kind) or records(kind))
+    get = inner.get  # nor is the resource, which this object catalogued (the fixture)
+    monkeypatch.setattr(inner, "get", lambda kind, i: asked.append((kind, i)) or get(kind, i))
     wb.submit_review(resource.id, reviewer="zoe", scores={"overall": 4})
     assert asked == ([["zoe"], "people"] if backend == "tinydb" else [["zoe"]])
     asked.clear()

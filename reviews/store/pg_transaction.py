@@ -66,6 +66,7 @@ class BatchedShard(Shard):
         self.store = store
         self.conn = conn  # a SQLAlchemy connection in autocommit: the transaction is ours
         self.shard = shard
+        self._renderer: ClientCursor[Any] | None = None  # quotes values (see _render)
         self.pending = ["BEGIN", self._render(BUMP, (shard,))]
         self.sent = False  # has any query of this transaction reached the server?
 
@@ -137,7 +138,10 @@ class BatchedShard(Shard):
         return self.conn.connection.dbapi_connection  # type: ignore[return-value]
 
     def _render(self, sql: str, params: tuple[Any, ...]) -> str:
-        return ClientCursor(self._dbapi()).mogrify(sql, params)
+        """``sql`` with ``params`` quoted in, as the server would bind them."""
+        if self._renderer is None:
+            self._renderer = ClientCursor(self._dbapi())
+        return self._renderer.mogrify(sql, params)
 
     def _send(self, last: str | None) -> ClientCursor[Any]:
         """Send the pending statements (and ``last``) as one query; the cursor holds the
@@ -173,5 +177,6 @@ class BatchedShard(Shard):
         all dead) and continue on a new one."""
         self.conn.invalidate()
         self.conn.close()
+        self._renderer = None
         self.store.engine.dispose()
         self.conn = self.store.writer.connect()

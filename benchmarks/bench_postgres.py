@@ -357,8 +357,8 @@ def write_sections(
         f"{percentile(lat['cold_pairs'], 0.95):.1f}x.",
         "",
         "What a submission does beyond the one INSERT: one database transaction on one pooled "
-        "connection, sent as two round trips (psycopg's client-side binding lets several "
-        "statements share one): `BEGIN`, the bump of the learner's row of `shard_versions` "
+        "connection, sent as two round trips (psycopg's pipeline mode: several prepared "
+        "statements per round trip): `BEGIN`, the bump of the learner's row of `shard_versions` "
         "(an upsert whose row lock serialises the learner's writers and moves the data "
         "version the catalogue snapshot is keyed by) and the look-up of the learner's earlier "
         "review of the resource (an indexed SELECT) in the first; the INSERT and `COMMIT` in "

@@ -4,19 +4,19 @@ A learner's submission is a handful of tiny statements (``BEGIN``, the shard's v
 the look-up of their earlier review, the insert, ``COMMIT``); on a Unix socket each round trip
 to the server costs as much as the server's work, so sent one by one they made a submission
 four to five times as slow as a bare insert. :class:`BatchedShard` therefore holds statements
-back and sends them together, as one simple-protocol query (several statements may share a
-query only without bound parameters, so values are quoted by psycopg's client-side binding,
-``ClientCursor.mogrify``, which escapes through libpq):
+back and sends them together in psycopg's pipeline mode (libpq's: several statements, each
+with its bound parameters and prepared once per connection, then one sync; see psycopg's
+"Pipeline mode support"):
 
 * ``BEGIN`` and the version bump wait for the transaction's first read, and go with it;
 * writes wait for the next read (which must see them) or for the commit, and go with it;
 * the commit is sent with the writes before it, but never in the transaction's *first*
-  query: that one may be retried.
+  batch: that one may be retried.
 
 Disconnects (see :mod:`reviews.store.sql_store`): a pooled connection the server closed fails
-at the transaction's first query. That query holds ``BEGIN`` and never ``COMMIT``, so whatever
+at the transaction's first batch. That batch holds ``BEGIN`` and never ``COMMIT``, so whatever
 the server did with it was rolled back; it is sent once more on a new connection. A failure
-of any later query fails the transaction (the caller reports "nothing was saved, try again").
+of any later batch fails the transaction (the caller reports "nothing was saved, try again").
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol
 
 import psycopg
-from psycopg import ClientCursor
 
 from reviews.domain.errors import DamagedFile
 from reviews.store.base import Doc, Shard
@@ -50,6 +49,8 @@ BUMP = (
 )
 SELECT = "SELECT id, doc::text FROM documents WHERE kind = %s AND shard = %s"
 
+Statement = tuple[str, tuple[Any, ...]]  # SQL with %s placeholders, and its parameters
+
 
 class Database(Protocol):
     """What a batched transaction needs of its store (``SQLStore``)."""
@@ -66,15 +67,14 @@ class BatchedShard(Shard):
         self.store = store
         self.conn = conn  # a SQLAlchemy connection in autocommit: the transaction is ours
         self.shard = shard
-        self._renderer: ClientCursor[Any] | None = None  # quotes values (see _render)
-        self.pending = ["BEGIN", self._render(BUMP, (shard,))]
+        self.pending: list[Statement] = [("BEGIN", ()), (BUMP, (shard,))]
         self.sent = False  # has any query of this transaction reached the server?
 
     # -- reading ---------------------------------------------------------------------------
 
     def _docs(self, kind: str, **match: str) -> list[Doc]:
         where = "".join(f" AND {key} = %s" for key in match)
-        cursor = self._send(self._render(SELECT + where, (kind, self.shard, *match.values())))
+        cursor = self._send((SELECT + where, (kind, self.shard, *match.values())))
         out = []
         for rid, text in cursor.fetchall():
             doc = parse(text)
@@ -103,10 +103,10 @@ class BatchedShard(Shard):
         self.put_many(kind, [doc])
 
     def add(self, kind: str, doc: Doc) -> None:
-        self.pending.append(self._render(INSERT, self._values(kind, doc)))
+        self.pending.append((INSERT, self._values(kind, doc)))
 
     def put_many(self, kind: str, docs: list[Doc]) -> None:
-        self.pending.extend(self._render(UPSERT, self._values(kind, d)) for d in docs)
+        self.pending.extend((UPSERT, self._values(kind, d)) for d in docs)
 
     def connection(self) -> Connection:
         """The connection, inside the transaction (``BEGIN`` and pending writes sent), for
@@ -120,7 +120,7 @@ class BatchedShard(Shard):
     def commit(self) -> None:
         if not self.sent:  # the first query may be retried, so it never holds the COMMIT
             self._send(None)
-        self._send("COMMIT")
+        self._send(("COMMIT", ()))
 
     def rollback(self) -> None:
         """Undo whatever reached the server (nothing did if no query was sent)."""
@@ -137,32 +137,27 @@ class BatchedShard(Shard):
     def _dbapi(self) -> psycopg.Connection[Any]:
         return self.conn.connection.dbapi_connection  # type: ignore[return-value]
 
-    def _render(self, sql: str, params: tuple[Any, ...]) -> str:
-        """``sql`` with ``params`` quoted in, as the server would bind them."""
-        if self._renderer is None:
-            self._renderer = ClientCursor(self._dbapi())
-        return self._renderer.mogrify(sql, params)
-
-    def _send(self, last: str | None) -> ClientCursor[Any]:
-        """Send the pending statements (and ``last``) as one query; the cursor holds the
-        result of the last statement."""
+    def _send(self, last: Statement | None) -> psycopg.Cursor[Any]:
+        """Send the pending statements (and ``last``) in one pipeline; the cursor returned
+        holds the result of the last statement."""
         statements = self.pending + ([last] if last is not None else [])
         self.pending = []
-        text = ";\n".join(statements)
         first, self.sent = not self.sent, True  # (so a failure is rolled back)
         try:
-            return self._execute(text)
+            return self._execute(statements)
         except psycopg.OperationalError:
             if not first or not self.broken():
                 raise
         self._reconnect()  # a connection the server had closed: nothing was done
-        return self._execute(text)
+        return self._execute(statements)
 
-    def _execute(self, text: str) -> ClientCursor[Any]:
-        cursor = ClientCursor(self._dbapi())
-        cursor.execute(text.encode("utf-8"))  # bytes: no parameters, no % to interpret
-        while cursor.nextset():  # to the last statement's result
-            pass
+    def _execute(self, statements: list[Statement]) -> psycopg.Cursor[Any]:
+        dbapi = self._dbapi()
+        cursor = dbapi.cursor()
+        with dbapi.pipeline():  # leaving it syncs: every result (or the first error) is in
+            for sql, params in statements[:-1]:
+                dbapi.cursor().execute(sql, params)
+            cursor.execute(*statements[-1])
         return cursor
 
     def broken(self) -> bool:
@@ -177,6 +172,5 @@ class BatchedShard(Shard):
         all dead) and continue on a new one."""
         self.conn.invalidate()
         self.conn.close()
-        self._renderer = None
         self.store.engine.dispose()
         self.conn = self.store.writer.connect()

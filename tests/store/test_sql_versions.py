@@ -134,8 +134,8 @@ def test_a_connection_lost_inside_a_transaction_saves_nothing_and_says_so(
 
 
 def test_quotes_percent_signs_and_backslashes_are_stored_as_written(wb: Workbook) -> None:
-    """A PostgreSQL transaction quotes values into its batched queries (client-side binding):
-    whatever a learner types must come back byte for byte, and never be read as SQL."""
+    """Whatever a learner types comes back byte for byte and is never read as SQL, through
+    every backend's transactions (PostgreSQL's batched ones included)."""
     res = wb.add_resource(
         url="https://example.org/a", title="A 100% 'quoted' \\ title", added_by="t"
     )

@@ -110,6 +110,10 @@ class Workbook(Identity, Discussion, Moderation, Access, Assignments, HubTutors)
         self.path = path
         self.config = config
         self.store: Store = checked(store)  # every record validated on read, any backend
+        self.registered: set[str] = set()  # names seen with a pseudonym (see Identity.register)
+        # Resources seen in the catalogue: a resource is never deleted (a tutor hides it with
+        # an event), so one seen once exists for good and a submission need not look again.
+        self._resources_seen: set[str] = set()
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -313,6 +317,7 @@ class Workbook(Identity, Discussion, Moderation, Access, Assignments, HubTutors)
             if existing:
                 return Resource.model_validate(existing[0])
             shard.add("resources", resource.model_dump(mode="json"))
+        self._resources_seen.add(resource.id)
         self.register([resource.added_by])
         return resource
 
@@ -324,13 +329,18 @@ class Workbook(Identity, Discussion, Moderation, Access, Assignments, HubTutors)
     def resource(self, resource_id: str) -> Resource:
         doc = self.store.get("resources", resource_id)
         if doc is not None:
+            self._resources_seen.add(resource_id)  # (the page a learner submits from)
             return Resource.model_validate(doc)
         raise NotFound(f"no resource with id {resource_id!r} in this workbook")
 
     def require_resource(self, resource_id: str) -> None:
-        """Refuse an unknown resource id (cheaper than :meth:`resource`: no model is built)."""
+        """Refuse an unknown resource id (cheaper than :meth:`resource`: no model is built,
+        and a resource this object has seen is not looked up again: none is ever deleted)."""
+        if resource_id in self._resources_seen:
+            return
         if self.store.get("resources", resource_id) is None:
             raise NotFound(f"no resource with id {resource_id!r} in this workbook")
+        self._resources_seen.add(resource_id)
 
     def find_resource(self, url: str) -> Resource | None:
         """The resource catalogued under ``url`` (any form of it), if any."""

@@ -150,13 +150,14 @@ class Discussion:
         self, target_id: str, author: str, text: str, parent_id: str | None = None
     ) -> Comment:
         """Join the discussion under a resource or a correction."""
-        ids = {d.get("id") for d in self.store.records("resources")}
-        ids |= {d.get("id") for d in self.store.records("corrections")}
-        if target_id not in ids:
-            raise NotFound(f"no resource or correction with id {target_id!r} to comment on")
-        if parent_id is not None and parent_id not in {
-            d.get("id") for d in self.store.records("comments")
-        }:
+        try:  # one lookup by id each (a resource seen before: none), not every record
+            self.require_resource(target_id)
+        except NotFound:
+            if self.store.get("corrections", target_id) is None:
+                raise NotFound(
+                    f"no resource or correction with id {target_id!r} to comment on"
+                ) from None
+        if parent_id is not None and self.store.get("comments", parent_id) is None:
             raise NotFound(f"no comment with id {parent_id!r} to reply to")
         item = build(
             Comment,

@@ -43,6 +43,9 @@ class Identity:
 
     store: Store
     config: WorkbookConfig
+    # Names this object has seen registered: a person keeps their number forever (people are
+    # never deleted), so a name seen once needs no lookup again (Workbook.__init__ sets it).
+    registered: set[str]
 
     if TYPE_CHECKING:
 
@@ -52,13 +55,20 @@ class Identity:
         return sorted(valid_models(Person, self.store.records("people")), key=lambda p: p.number)
 
     def register(self, names: Iterable[str]) -> None:
-        """Give each new contributor the next pseudonym number (a no-op for known names)."""
-        known = {doc.get("name") for doc in self.store.records("people")}
-        new = [n for n in dict.fromkeys(names) if n not in known]
-        if not new:
+        """Give each new contributor the next pseudonym number (a no-op for known names).
+
+        Called after every contribution, so it must be cheap: names already seen cost nothing,
+        the others one lookup of just those names (not the whole list of people), and only
+        real newcomers a transaction on the people shard (which re-checks under its lock)."""
+        unseen = [n for n in dict.fromkeys(names) if n not in self.registered]
+        if not unseen:
             return
-        with self.store.transaction(PEOPLE) as shard:
-            number_people(shard, new)
+        found = {doc.get("name") for doc in self.store.people_named(unseen)}
+        new = [n for n in unseen if n not in found]
+        if new:
+            with self.store.transaction(PEOPLE) as shard:
+                number_people(shard, new)
+        self.registered.update(unseen)
 
     def pseudonyms(self) -> dict[str, str]:
         """Every contributor's display name: ``Reviewer N`` for learners, ``Tutor <name>``."""
@@ -68,6 +78,7 @@ class Identity:
         """The name ``name`` is shown under to learners (registering it if it is new)."""
         shown = self.pseudonyms().get(name)
         if shown is None:
+            self.registered.discard(name)  # not in the people shard (after all): look again
             self.register([name])
             shown = self.pseudonyms()[name]
         return shown

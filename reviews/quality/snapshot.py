@@ -9,7 +9,10 @@ needs, is computed by one process and written to an SQLite file in the workbook
 never held in a kernel.
 
 - **Keyed by a data version.** :func:`data_version` is a fingerprint of the workbook's files
-  (path, inode, mtime in ns, size of each), cheap enough to compute on every page load.
+  (path, inode, mtime in ns, size of each), cheap enough to compute on every page load; for a
+  workbook whose records live in a database, the store's own version is added
+  (:meth:`reviews.store.base.Store.data_version`: one small query), so a write made through
+  another server, on another machine, changes it too.
   A snapshot records the version it was computed from (read *before* the data, so a write
   during the build leaves the snapshot stale, never wrong).
 - **Written atomically, under a lock.** A build holds ``.cache/catalogue.lock``, writes a
@@ -72,6 +75,12 @@ INDEXED = (
 )  # fmt: skip
 
 
+class VersionedStore(Protocol):
+    """What the data version asks of a workbook's store (:class:`reviews.store.base.Store`)."""
+
+    def data_version(self) -> str | None: ...
+
+
 class SnapshotSource(Protocol):
     """What a snapshot is built from (the :class:`reviews.workbook.Workbook` implements it)."""
 
@@ -92,15 +101,24 @@ class SnapshotSource(Protocol):
 # -- the data version -----------------------------------------------------------------------
 
 
-def data_version(root: Path) -> str:
+def data_version(root: Path, store: VersionedStore | None = None) -> str:
     """A fingerprint of every data file of the workbook at ``root`` (not the cache, locks or
-    temporary files): it changes whenever a record is written, by any process."""
+    temporary files), and of ``store``'s records when it keeps its own version (a database):
+    it changes whenever a record is written, by any process on any machine. The store's
+    version is read first: a write committed while the files are looked at moves it again."""
+    stored = store.data_version() if store is not None else None
     parts: list[str] = []
     for path in sorted(_data_files(root)):
         with contextlib.suppress(FileNotFoundError):  # replaced while we looked
             st = path.stat()
             parts.append(f"{path.relative_to(root)}:{st.st_ino}:{st.st_mtime_ns}:{st.st_size}")
-    return f"{FORMAT}|" + "|".join(parts)
+    head = f"{FORMAT}|" if stored is None else f"{FORMAT}|{stored}|"
+    return head + "|".join(parts)
+
+
+def source_version(source: SnapshotSource) -> str:
+    """:func:`data_version` of a workbook (its files, and its store's version if it has one)."""
+    return data_version(Path(source.path), getattr(source, "store", None))
 
 
 def _data_files(root: Path) -> Iterator[Path]:
@@ -351,13 +369,13 @@ def fresh_snapshot(source: SnapshotSource, wait: float = DEFAULT_WAIT_S) -> Cata
     root = Path(source.path)
     path = snapshot_path(root)
     snap = open_snapshot(path)
-    if snap is not None and snap.version == data_version(root):
+    if snap is not None and snap.version == source_version(source):
         return snap
     deadline = time.monotonic() + wait
     if summariser_alive(root):
         while time.monotonic() < deadline:
             snap = open_snapshot(path)
-            if snap is not None and snap.version == data_version(root):
+            if snap is not None and snap.version == source_version(source):
                 return snap
             time.sleep(POLL_S)  # polling the file the summariser replaces, with a deadline
         if snap is not None:
@@ -373,7 +391,7 @@ def refresh(source: SnapshotSource, timeout: float = 120.0) -> CatalogueSnapshot
     path = folder / SNAPSHOT_FILE
     try:
         with FileLock(folder / BUILD_LOCK, timeout=timeout):
-            version = data_version(root)
+            version = source_version(source)
             snap = open_snapshot(path)
             if snap is not None and snap.version == version:
                 return snap

@@ -4,7 +4,9 @@
 ``.cache/summariser.lock`` in the workbook for as long as it runs, so learners' kernels know
 to wait for it rather than fit the quality model themselves (see
 :mod:`reviews.quality.snapshot`), and every ``INTERVAL_S`` seconds it compares the workbook's
-data version with the snapshot's and rebuilds the snapshot when they differ. It is the only
+data version with the snapshot's and rebuilds the snapshot when they differ. For a workbook
+on a database the version includes the database's own (one small query), so writes made
+through another server, on another machine, reach this server's snapshot too. It is the only
 process of a classroom server that imports pandas. It stops when the server that started it
 stops (its parent process changes). A second server on the same workbook starts a second
 summariser, which waits for the lock and takes over if the first server stops.
@@ -24,10 +26,10 @@ from reviews.domain.errors import AppraiseError
 from reviews.quality.snapshot import (
     SUMMARISER_LOCK,
     cache_dir,
-    data_version,
     open_snapshot,
     refresh,
     snapshot_path,
+    source_version,
 )
 from reviews.workbook import Workbook
 
@@ -48,11 +50,18 @@ def keep_fresh(root: Path) -> None:
     else:
         return
     try:
+        watched: Workbook | None = None  # whose store's version (a database's) is watched
         while os.getppid() == parent:
             snap = open_snapshot(snapshot_path(root))
-            if snap is None or snap.version != data_version(root):
+            try:
+                watched = watched or Workbook.open(root)
+                stale = snap is None or snap.version != source_version(watched)
+            except AppraiseError as exc:  # the database is away: say so, try again later
+                print(f"appraise summariser: {exc}", file=sys.stderr, flush=True)
+                watched, stale = None, False
+            if stale:
                 try:
-                    refresh(Workbook.open(root))
+                    refresh(Workbook.open(root))  # settings and rubrics read afresh
                 except AppraiseError as exc:
                     print(f"appraise summariser: {exc}", file=sys.stderr, flush=True)
                 except Exception as exc:  # a bug: log it, keep serving the last snapshot

@@ -12,7 +12,7 @@ one file, or PostgreSQL for deployments that outgrow one machine; shards are row
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -154,3 +154,15 @@ class Store(ABC):
     @abstractmethod
     def problems(self) -> list[Problem]:
         """Structural problems: unreadable files, records without an id, duplicated ids."""
+
+    def people_named(self, names: Iterable[str]) -> list[Doc]:
+        """The people records (pseudonym numbers) of ``names``, for registering newcomers
+        without listing everyone (SQL backends filter by name in the database)."""
+        wanted = set(names)
+        return [d for d in self.records("people") if d.get("name") in wanted]
+
+    def data_version(self) -> str | None:
+        """A version of the stored data that changes with every committed write, in any
+        process, or None when the workbook's files are the version (a file-based backend:
+        :func:`reviews.quality.snapshot.data_version` fingerprints them)."""
+        return None

@@ -6,6 +6,11 @@ reviewer, scores and flags, which the summaries read through a covering index. A
 record needs no migration; changing these columns does: add a revision to
 ``migrations/versions`` and ``appraise upgrade-db`` applies it.
 
+``shard_versions`` counts the write transactions of each shard (revision 0002): every write
+transaction begins by adding one to its shard's row, which also locks that row until the
+commit, so writers of one shard are serialised; ``sum(version)`` is the database's data
+version (:meth:`reviews.store.sql_store.SQLStore.data_version`), transactional like the data.
+
 A database whose schema is older than the code is refused with a one-line message naming
 ``appraise upgrade-db``; one newer than the code (written by a later Appraise) is refused
 with a message to upgrade Appraise, never half-understood.
@@ -39,11 +44,17 @@ documents = sa.Table(
     sa.Column("created_at", sa.String(40)),
     sa.Column("deleted_at", sa.String(40)),
     sa.Column("doc", sa.Text, nullable=False),
-    # What the summaries read of a review (revision 0002), beside the document so that the
+    # What the summaries read of a review (revision 0003), beside the document so that the
     # covering index ``documents_reviews`` answers them without reading the documents.
     sa.Column("reviewer", sa.Text),
     sa.Column("scores", sa.Text),  # the JSON object of item -> score (jsonb in PostgreSQL)
     sa.Column("flags", sa.Text),  # the JSON array of flags (jsonb in PostgreSQL)
+)
+shard_versions = sa.Table(
+    "shard_versions",
+    metadata,
+    sa.Column("shard", sa.Text, primary_key=True),
+    sa.Column("version", sa.BigInteger, nullable=False),
 )
 
 

@@ -2,7 +2,7 @@
 
 The summary needs three fields of every live review of a rubric, so the SQL backend keeps a
 review's reviewer, scores and flags in columns of their own, under the covering index
-``documents_reviews`` (revision 0002): PostgreSQL answers from the index alone, without
+``documents_reviews`` (revision 0003): PostgreSQL answers from the index alone, without
 reading the documents (measured at a million reviews: 0.24 s, against 1.3 s for a scan of the
 documents; benchmarks/postgres.md).
 

@@ -18,7 +18,7 @@ The cache of a kind holds only the records of its latest read, so it never grows
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -183,6 +183,14 @@ class CheckedStore(Store):
         if type(self.inner).flag_counts is Store.flag_counts:
             return super().flag_counts(flags, exclude)
         return self.inner.flag_counts(flags, exclude)
+
+    def people_named(self, names: Iterable[str]) -> list[Doc]:
+        """The backend's own lookup by name, its records checked."""
+        cache = self._verdicts.get("people") or _Verdicts()
+        return [d for d in self.inner.people_named(names) if cache.verdict("people", d) is None]
+
+    def data_version(self) -> str | None:
+        return self.inner.data_version()
 
     def get(self, kind: str, doc_id: str) -> Doc | None:
         doc = self.inner.get(kind, doc_id)

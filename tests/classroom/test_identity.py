@@ -54,3 +54,37 @@ def test_join_code_ignores_case_and_spaces(wb: Workbook) -> None:
 def test_a_tutor_account_called_tutor_is_shown_once_as_tutor(tmp_path: Path) -> None:
     wb = Workbook.create(tmp_path / "wb", title="Demo", tutors=["tutor"])
     assert wb.pseudonym("tutor") == "Tutor"
+
+
+def test_a_contributor_seen_once_is_not_looked_up_again(
+    wb: Workbook, backend: str, resource, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Registering runs after every contribution: a known name must cost no query at all, and
+    on SQL an unseen one a lookup of that name only, never the list of everyone (TinyDB's
+    lookup reads the people file, which it caches)."""
+    inner = wb.store.inner  # type: ignore[attr-defined]
+    asked: list[object] = []
+    named, records = inner.people_named, inner.records
+    monkeypatch.setattr(
+        inner, "people_named", lambda names: asked.append(list(names)) or named(names)
+    )
+    monkeypatch.setattr(inner, "records", lambda kind: asked.append(kind) or records(kind))
+    get = inner.get  # nor is the resource, which this object catalogued (the fixture)
+    monkeypatch.setattr(inner, "get", lambda kind, i: asked.append((kind, i)) or get(kind, i))
+    wb.submit_review(resource.id, reviewer="zoe", scores={"overall": 4})
+    assert asked == ([["zoe"], "people"] if backend == "tinydb" else [["zoe"]])
+    asked.clear()
+    wb.submit_review(resource.id, reviewer="zoe", scores={"overall": 5})
+    wb.add_comment(resource.id, author="zoe", text="agreed")
+    assert asked == []
+    assert wb.pseudonym("zoe") == "Reviewer 2"
+
+
+def test_a_name_registered_by_another_process_keeps_its_number(wb: Workbook, resource) -> None:
+    other = Workbook.open(wb.path)  # another kernel, or another machine
+    other.submit_review(resource.id, reviewer="zoe", scores={"overall": 4})
+    wb.submit_review(resource.id, reviewer="adam", scores={"overall": 2})
+    wb.submit_review(resource.id, reviewer="zoe", scores={"overall": 3})
+    other.register(["adam"])
+    people = Workbook.open(wb.path).people()
+    assert [(p.name, p.number) for p in people] == [("learner-1", 1), ("zoe", 2), ("adam", 3)]

@@ -35,6 +35,7 @@ def test_a_pre_alembic_sqlite_workbook_is_refused_until_upgraded(
         conn.execute("CREATE TABLE records (kind, id, shard, doc)")
         conn.execute("INSERT INTO records SELECT kind, id, shard, doc FROM documents")
         conn.execute("DROP TABLE documents")
+        conn.execute("DROP TABLE shard_versions")  # (revision 0002)
         conn.execute("DROP TABLE alembic_version")
 
     code, _, err = run(capsys, "check", "--workbook", str(wb.path))

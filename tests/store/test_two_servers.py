@@ -3,14 +3,16 @@
 Each server has its own copy of the workbook directory, as two machines would: only the
 database is shared. A learner posts a correction through the learner dashboard of one; the
 tutor dashboard of the other shows it once loaded; the tutor hides a comment there, and the
-learner's page on the first server, reloaded, no longer shows it. Real servers, real
-Chromium, real PostgreSQL.
+learner's page on the first server, reloaded, no longer shows it; a review written on the
+first machine reaches the second server's catalogue (its summariser watches the database's
+data version, since none of its files changed). Real servers, real Chromium, real PostgreSQL.
 """
 
 from __future__ import annotations
 
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -81,5 +83,28 @@ def test_a_correction_and_a_hide_travel_between_two_servers(
         learner.wait_for_selector(".appraise-resource-page .appraise-corrections")
         expect(learner.locator(".appraise-corrections")).to_contain_text(CLAIM)
         expect(learner.locator(".appraise-resource-page")).not_to_contain_text(RUDE)
+
+        # The second machine's learner catalogue counts a review written on the first.
+        other = new_page(browser)
+        other.goto(tutor_server.base)
+        other.wait_for_selector(".appraise-sign-in")
+        other.get_by_label("Your name").fill("ben")
+        other.get_by_label("Join code").fill(room.wb.config.join_code)
+        other.get_by_role("button", name="Sign in").click()
+        count = lambda n: (  # noqa: E731  (the count itself, not "needs 3 reviews")
+            other.locator(".appraise-resource")
+            .filter(has_text=room.video.title)
+            .get_by_text(f"{n} reviews", exact=True)
+        )
+        expect(count(2)).to_be_visible()
+        room.wb.submit_review(room.video.id, "cat", {"overall": 5})  # on machine A
+        deadline = time.monotonic() + TIMEOUT_MS / 1000
+        while True:  # a page load waits 5 s for the rebuild; a loaded machine may need more
+            other.reload()
+            expect(other.locator(".appraise-resource").first).to_be_visible()
+            if count(3).count() or time.monotonic() > deadline:
+                break
+        expect(count(3)).to_be_visible()
+        other.context.close()
         tutor.context.close()
         learner.context.close()

@@ -5,8 +5,8 @@ a million reviews meant reading every document (600 MB at a million reviews); fr
 columns, through ``documents_reviews``, PostgreSQL answers with an index-only scan of a
 tenth of that. Existing reviews are filled in from their documents.
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision = "0002"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

@@ -21,13 +21,13 @@ of any later batch fails the transaction (the caller reports "nothing was saved,
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Protocol
 
 import psycopg
 
-from reviews.domain.errors import DamagedFile
-from reviews.store.base import Doc, Shard
-from reviews.store.rows import FILTERED, parse, row_for
+from reviews.store.base import Doc
+from reviews.store.rows import RowShard, row_for
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
@@ -62,11 +62,12 @@ class Database(Protocol):
     writer: OptionEngine  # the engine's connections for writing
 
 
-class BatchedShard(Shard):
+class BatchedShard(RowShard):
     """One shard in a PostgreSQL transaction whose statements are sent in batches."""
 
     def __init__(self, store: Database, conn: Connection, shard: str) -> None:
         self.store = store
+        self.where = store.where
         self.conn = conn  # a SQLAlchemy connection in autocommit: the transaction is ours
         self.shard = shard
         self.pending: list[Statement] = [("BEGIN", ()), (BUMP, (shard,))]
@@ -74,30 +75,10 @@ class BatchedShard(Shard):
 
     # -- reading ---------------------------------------------------------------------------
 
-    def _docs(self, kind: str, **match: str) -> list[Doc]:
+    def _rows(self, kind: str, **match: str) -> Iterable[tuple[str, str]]:
         where = "".join(f" AND {key} = %s" for key in match)
         cursor = self._send((SELECT + where, (kind, self.shard, *match.values())))
-        out = []
-        for rid, text in cursor.fetchall():
-            doc = parse(text)
-            if doc is None:  # a damaged row stops its shard's writes instead of being replaced
-                raise DamagedFile(f"{self.store.where} [{kind} {rid}]", "not a JSON object")
-            out.append(doc)
-        return out
-
-    def all(self, kind: str) -> list[Doc]:
-        return self._docs(kind)
-
-    def find(self, kind: str, **match: Any) -> list[Doc]:
-        where = {
-            key: value for key, value in match.items() if key in FILTERED and isinstance(value, str)
-        }
-        docs = self._docs(kind, **where)
-        return [d for d in docs if all(d.get(k) == v for k, v in match.items())]
-
-    def get(self, kind: str, doc_id: str) -> Doc | None:
-        found = self._docs(kind, id=doc_id)
-        return found[0] if found else None
+        return cursor.fetchall()
 
     # -- writing ---------------------------------------------------------------------------
 

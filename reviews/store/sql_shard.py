@@ -4,15 +4,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from reviews.domain.errors import DamagedFile
-from reviews.store.base import Doc, Shard
-from reviews.store.rows import FILTERED, parse, row_for
+from reviews.store.base import Doc
+from reviews.store.rows import RowShard, row_for
 from reviews.store.schema import documents, shard_versions
 
 
@@ -27,38 +27,18 @@ class Statements(Protocol):
     def execute(self, conn: Connection, statement: Any, rows: list[dict[str, Any]]) -> None: ...
 
 
-class SQLShard(Shard):
+class SQLShard(RowShard):
     """One shard inside an open database transaction."""
 
     def __init__(self, store: Statements, conn: Connection, shard: str) -> None:
         self.store = store
+        self.where = store.where
         self.conn = conn
         self.shard = shard
 
-    def _docs(self, kind: str, **match: str) -> list[Doc]:
+    def _rows(self, kind: str, **match: str) -> Iterable[tuple[str, str]]:
         query = self.store.shard_query(tuple(match))
-        out = []
-        for rid, text in self.conn.execute(query, {"kind": kind, "shard": self.shard, **match}):
-            doc = parse(text)
-            if doc is None:  # a damaged row stops its shard's writes instead of being replaced
-                raise DamagedFile(f"{self.store.where} [{kind} {rid}]", "not a JSON object")
-            out.append(doc)
-        return out
-
-    def all(self, kind: str) -> list[Doc]:
-        return self._docs(kind)
-
-    def find(self, kind: str, **match: Any) -> list[Doc]:
-        where = {
-            key: value for key, value in match.items() if key in FILTERED and isinstance(value, str)
-        }
-        return [
-            d for d in self._docs(kind, **where) if all(d.get(k) == v for k, v in match.items())
-        ]
-
-    def get(self, kind: str, doc_id: str) -> Doc | None:
-        found = self._docs(kind, id=doc_id)
-        return found[0] if found else None
+        return self.conn.execute(query, {"kind": kind, "shard": self.shard, **match})  # type: ignore[return-value]
 
     def put(self, kind: str, doc: Doc) -> None:
         self.put_many(kind, [doc])

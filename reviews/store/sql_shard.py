@@ -38,7 +38,7 @@ class SQLShard(RowShard):
 
     def _rows(self, kind: str, **match: str) -> Iterable[tuple[str, str]]:
         query = self.store.shard_query(tuple(match))
-        return self.conn.execute(query, {"kind": kind, "shard": self.shard, **match})  # type: ignore[return-value]
+        return self.conn.execute(query, {"kind": kind, "shard": self.shard, **match})
 
     def put(self, kind: str, doc: Doc) -> None:
         self.put_many(kind, [doc])

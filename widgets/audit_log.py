@@ -34,9 +34,10 @@ class AuditLog:
         self.widget = W.VBox(
             [
                 W.HTML(
-                    "<h2>Audit log</h2><p>Every hide, restore, verification, rejection, "
-                    "calibration and export with real names, newest first. Nothing is ever "
-                    "removed from it.</p>"
+                    "<h2>Audit log</h2><p>Every tutor sign-in, hide, restore, verification, "
+                    "rejection, calibration and export with real names, newest first, and each "
+                    "time the hub said someone joined or left the tutors' group (hub-tutor). "
+                    "Nothing is ever removed from it.</p>"
                 ),
                 self.refresh_button,
                 self.status.widget,

@@ -19,6 +19,7 @@ CSS = """
 .appraise-app th { background: var(--ap-soft); font-weight: 600; }
 .appraise-app th, .appraise-app td { overflow-wrap: normal; word-break: normal; }
 .appraise-app td.appraise-num { text-align: right; white-space: nowrap; }
+.appraise-app .appraise-audit-table td:nth-child(-n+2) { white-space: nowrap; }
 .appraise-app .appraise-toolbar .jupyter-button { flex: none; width: auto; }
 .appraise-app .appraise-card { border: 1px solid var(--ap-border); border-radius: 8px;
   padding: 0.6rem 0.8rem; margin: 0.5rem 0; background: #fff; }

@@ -278,7 +278,11 @@ def test_writer_killed_mid_burst_loses_no_acknowledged_submission(
                 pytest.fail(f"the victim stopped by itself ({line!r}):\n{err}")
             acks.append(json.loads(line.removeprefix("ack ")))
         victim_proc.send_signal(signal.SIGKILL)
-        rest, _ = victim_proc.communicate(timeout=CHILD_TIMEOUT_S)
+        # Read on through the same buffered reader: readline() may already hold the next ack
+        # lines, which communicate() (reading the raw pipe) would never see. The child is
+        # dead, so the pipe ends (EOF) once its buffer is drained.
+        rest = victim_proc.stdout.read()
+        victim_proc.wait(timeout=CHILD_TIMEOUT_S)
         assert victim_proc.returncode == -signal.SIGKILL
         for line in rest.splitlines(keepends=True):
             if line.startswith("ack ") and line.endswith("\n"):  # a complete ack line

@@ -44,6 +44,7 @@ from reviews.classroom.sessions import (
     JOIN_CODE,
     PASSPHRASE,
     PERSONAL_CODE,
+    SECRET_FILE,
     Identified,
     ensure_secret,
 )
@@ -168,14 +169,20 @@ class Workbook(Identity, Discussion, Moderation, Access, Assignments, HubTutors)
         rubrics, _ = load_rubrics(root / "rubrics")
         if config.default_rubric not in rubrics:
             raise NotFound(f"unknown rubric {rubric!r}; choose one of {', '.join(rubrics)}")
+        made = [p for p in (root, root / "rubrics", root / SECRET_FILE) if not p.exists()]
         (root / "rubrics").mkdir(parents=True, exist_ok=True)
         ensure_secret(root)
-        passfile = write_passfile(root, password) if password else None
+        if password:
+            made.append(write_passfile(root, password))
         try:
             store = open_store(root, config.storage, config.database, create=True)
-        except AppraiseError:
-            if passfile is not None:
-                passfile.unlink()
+        except AppraiseError:  # (an unreachable database): leave nothing this call made
+            for made_path in reversed(made):
+                with contextlib.suppress(OSError):  # a folder someone filled meanwhile stays
+                    if made_path.is_dir():
+                        made_path.rmdir()
+                    else:
+                        made_path.unlink()
             raise
         write_atomic_text(root / CONFIG_FILE, config_yaml(config))
         return cls(root, config, store)

@@ -110,8 +110,10 @@ def test_an_unreachable_or_malformed_database_is_a_one_line_error(
     code, _, err = run(capsys, "init", str(tmp_path / "b"), "--database", missing)
     assert code == 1 and len(err.strip().splitlines()) == 1 and "cannot be reached" in err
     assert "hunter2" not in err
-    assert not (tmp_path / "b" / "workbook.yaml").exists()
-    assert not (tmp_path / "b" / ".pgpass").exists()
+    assert not (tmp_path / "b").exists()  # nothing of the failed init is left behind
+    (tmp_path / "d").mkdir()  # a folder that was there before stays, empty
+    code, _, err = run(capsys, "init", str(tmp_path / "d"), "--database", missing)
+    assert code == 1 and list((tmp_path / "d").iterdir()) == []
     with pytest.raises(ValidationError, match="needs a database URL"):
         Workbook.create(tmp_path / "c", title="C", storage="postgresql")
 
